@@ -1,0 +1,45 @@
+"""The gazetteer: every place the documents name, as GeoJSON points (geodata/places.geojson)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import PartialDate
+
+GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+PLACES_PATH = GEODATA_DIR / "places.geojson"
+COUNTRIES_PATH = GEODATA_DIR / "countries.geojson"
+
+
+class PlaceStatus(BaseModel):
+    """What one document says of a place, in its own words."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc: str
+    paragraph: Annotated[str, Field(min_length=1)]
+    date: PartialDate
+    quote: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    name_ar: Annotated[str, Field(min_length=1)]
+    name_en: Annotated[str, Field(min_length=1)]
+    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None
+    kind: Literal["city", "town", "region"]
+    liberated: bool
+    status: list[PlaceStatus]
+    coord_source: str = ""
+    coord_note: str = ""
+    lon: float = 0.0
+    lat: float = 0.0
+
+    def name(self, lang: str) -> str:
+        return self.name_ar if lang == "ar" else self.name_en

@@ -1,0 +1,284 @@
+"""Loading and validating the curated record: events.yaml checked against the sources and
+the gazetteer. Every problem is reported, located as FILE:LINE:COL, with how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.core import get_global
+from pydantic import BaseModel, ValidationError
+
+from .gazetteer import PLACES_PATH, Place
+from .models import Event, allowed_values, model_at
+from .problems import Problem, RecordError
+from .sources import Document, find_quote, load_documents, normalize_ws
+from .yamlpos import Located, read_located
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS_PATH = ROOT / "events.yaml"
+_LANG_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The loaded, verified record: what every page reads."""
+
+    events: tuple[Event, ...]
+    places: dict[str, Place]
+    documents: dict[str, Document]
+    quotes_verified: int
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.events)} events, {len(self.places)} places, "
+            f"{self.quotes_verified} quotes verified in {len(self.documents)} documents"
+        )
+
+
+# --- countries -------------------------------------------------------------------------
+
+def alpha2(alpha3: str) -> str | None:
+    """ISO 3166-1 alpha-2 for an alpha-3 code, from CLDR's aliases (through Babel)."""
+    target = get_global("territory_aliases").get(alpha3)
+    if target and len(target) == 1 and target[0] in Locale("en").territories:
+        return target[0]
+    return None
+
+
+def country_name(alpha3: str, lang: str) -> str:
+    code = alpha2(alpha3)
+    return Locale(lang).territories.get(code, alpha3) if code else alpha3
+
+
+# --- pydantic errors, said for people ------------------------------------------------------
+
+def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "use one of: " + ", ".join(str(c) for c in choices)
+
+
+def _field_name(loc: tuple) -> str:
+    names = [p for p in loc if isinstance(p, str)]
+    return names[-1] if names else "value"
+
+
+def _explain(err: dict, prefix: tuple, src: Located) -> Problem:
+    loc = prefix + tuple(err["loc"])
+    kind, field = err["type"], _field_name(loc)
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        model = model_at(loc[:-1])
+        fields = list(model.model_fields) if model else []
+        return src.problem(loc, f"unknown field '{loc[-1]}'", _suggest(loc[-1], fields), key=True)
+    if kind == "missing":
+        if field in _LANG_NAMES:
+            parent = _field_name(loc[:-1])
+            return src.problem(loc[:-1], f"'{parent}' has no {_LANG_NAMES[field]} text", f"add `{field}: \"…\"`")
+        return src.problem(loc[:-1], f"missing field '{field}'", f"add `{field}:` (see events.yaml's first event)")
+    if kind == "literal_error":
+        model = model_at(loc[:-1])
+        choices = allowed_values(model.model_fields[field].annotation) if model and field in model.model_fields else ()
+        return src.problem(loc, f"unknown {field} '{given}'", _suggest(given, choices) if choices else err["msg"])
+    if kind == "string_too_short" or (kind == "too_short" and field == "sources"):
+        if field in _LANG_NAMES:
+            return src.problem(loc, f"the {_LANG_NAMES[field]} text of '{_field_name(loc[:-1])}' is empty", "write it")
+        if field == "sources":
+            return src.problem(loc, "the event cites no source", "add a `sources:` item with doc, paragraph, quote")
+        return src.problem(loc, f"'{field}' is empty", "write a value")
+    if kind == "too_short" and field == "events":
+        return src.problem(loc, "there are no events", "add at least one event under `events:`")
+    if kind == "string_pattern_mismatch":
+        if field == "id":
+            return src.problem(loc, f"id '{given}' is not kebab-case", "use lower-case letters, digits and hyphens")
+        if field == "date":
+            return src.problem(loc, f"'{given}' is not a date", "write YYYY, YYYY-MM or YYYY-MM-DD")
+        if "countries" in loc:
+            return src.problem(loc, f"'{given}' is not an ISO 3166-1 alpha-3 code", "write three capitals, e.g. IRQ")
+    if kind == "value_error" and field == "date":
+        return src.problem(loc, f"impossible date '{given}': {err['ctx']['error']}", "write a date that exists")
+    expected = {
+        "dict_type": "a mapping (`key: value` lines or `{…}`)",
+        "list_type": "a list (`[…]` or `- ` items)",
+        "string_type": "text",
+        "float_parsing": "a number",
+        "float_type": "a number",
+        "model_type": "a mapping (`key: value` lines or `{…}`)",
+    }.get(kind)
+    if expected:
+        return src.problem(loc, f"'{field}' should be {expected}, not {type(given).__name__}", f"write {expected}")
+    return src.problem(loc, f"'{field}': {err['msg']}", "see `python -m coalition_atlas schema`")
+
+
+def _errors(exc: ValidationError, prefix: tuple, src: Located) -> list[Problem]:
+    return [_explain(e, prefix, src) for e in exc.errors(include_url=False)]
+
+
+# --- quotes ---------------------------------------------------------------------------------
+
+def closest_passage(doc: Document, quote: str) -> tuple[str, str]:
+    """The passage of ``doc`` whose words come closest to ``quote``, and that stretch of it."""
+    needle = normalize_ws(quote)
+    best = (0.0, "", "")
+    for passage in doc.passages:
+        hay = passage.normalized
+        match = difflib.SequenceMatcher(None, hay, needle, autojunk=False).find_longest_match(
+            0, len(hay), 0, len(needle)
+        )
+        start = max(0, match.a - match.b)
+        window = hay[start : start + len(needle)]
+        ratio = difflib.SequenceMatcher(None, window, needle, autojunk=False).ratio()
+        if ratio > best[0]:
+            best = (ratio, passage.id, window)
+    return best[1], best[2]
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def check_quote(documents: dict[str, Document], doc_id: str, paragraph: str, quote: str) -> tuple[str, str] | None:
+    """None if the quote stands in the passage; otherwise (message, hint)."""
+    doc = documents.get(doc_id)
+    if doc is None:
+        return f"unknown document '{doc_id}'", _suggest(doc_id, list(documents))
+    passage = doc.passage(paragraph)
+    if passage is None:
+        return (
+            f"{doc_id} has no paragraph '{paragraph}'",
+            "use one of: " + ", ".join(doc.passage_ids),
+        )
+    if find_quote(passage, quote):
+        return None
+    elsewhere = [p.id for p in doc.passages if find_quote(p, quote)]
+    if elsewhere:
+        return (
+            f"the quote is not in {doc_id} paragraph {paragraph}",
+            f"it stands in paragraph {elsewhere[0]}: write `paragraph: {elsewhere[0]}`",
+        )
+    pid, window = closest_passage(doc, quote)
+    return (
+        f"the quote is not verbatim in {doc_id} paragraph {paragraph}",
+        f"closest match is in paragraph {pid}: «{_short(window)}» — copy the words exactly",
+    )
+
+
+# --- the gazetteer --------------------------------------------------------------------------
+
+def read_places(path: Path, documents: dict[str, Document]) -> tuple[dict[str, Place], list[Problem]]:
+    src = read_located(path.read_bytes(), path.name)
+    problems: list[Problem] = []
+    places: dict[str, Place] = {}
+    features = src.data.get("features", []) if isinstance(src.data, dict) else []
+    for i, feature in enumerate(features):
+        loc = ("features", i, "properties")
+        props = dict(feature.get("properties") or {})
+        coords = (feature.get("geometry") or {}).get("coordinates") or [0.0, 0.0]
+        try:
+            place = Place.model_validate({**props, "lon": coords[0], "lat": coords[1]})
+        except ValidationError as exc:
+            problems += _errors(exc, loc, src)
+            continue
+        if place.id in places:
+            problems.append(src.problem(loc + ("id",), f"duplicate place id '{place.id}'", "rename one"))
+        for j, status in enumerate(place.status):
+            bad = check_quote(documents, status.doc, status.paragraph, status.quote)
+            if bad:
+                problems.append(src.problem(loc + ("status", j, "quote"), *bad))
+        places[place.id] = place
+    return places, problems
+
+
+# --- the record ------------------------------------------------------------------------------
+
+def _check_event(
+    event: Event, i: int, src: Located, atlas_docs: dict[str, Document], places: dict[str, Place]
+) -> tuple[list[Problem], int]:
+    problems, verified = [], 0
+    loc = ("events", i)
+    for j, code in enumerate(event.countries):
+        if alpha2(code) is None:
+            problems.append(
+                src.problem(loc + ("countries", j), f"unknown country code '{code}'", "use an ISO 3166-1 alpha-3 code, e.g. IRQ")
+            )
+    for j, place in enumerate(event.places):
+        if place not in places:
+            problems.append(
+                src.problem(
+                    loc + ("places", j),
+                    f"unknown place '{place}'",
+                    _suggest(place, sorted(places)) + " (places are the ids in geodata/places.geojson)",
+                )
+            )
+    for j, ref in enumerate(event.sources):
+        bad = check_quote(atlas_docs, ref.doc, ref.paragraph, ref.quote)
+        if bad is None:
+            verified += 1
+            continue
+        field = "doc" if bad[0].startswith("unknown document") else "paragraph" if "has no paragraph" in bad[0] else "quote"
+        problems.append(src.problem(loc + ("sources", j, field), *bad))
+    return problems, verified
+
+
+def validate(
+    raw: bytes | str,
+    name: str = "events.yaml",
+    documents: dict[str, Document] | None = None,
+    places: dict[str, Place] | None = None,
+) -> Atlas:
+    """Check a record's text; return the Atlas or raise RecordError with every problem."""
+    documents = documents if documents is not None else load_documents()
+    problems: list[Problem] = []
+    if places is None:
+        places, problems = read_places(PLACES_PATH, documents)
+    src = read_located(raw, name)
+    data: Any = src.data
+    if not isinstance(data, dict) or "events" not in data:
+        found = "a list" if isinstance(data, list) else "a mapping without `events:`" if isinstance(data, dict) else "plain text"
+        raise RecordError(problems + [src.problem((), f"the file holds {found}", "start it with `events:` and a list of events")])
+    for key in data:
+        if key != "events":
+            problems.append(src.problem((key,), f"unknown top-level field '{key}'", "only `events:` belongs here", key=True))
+    items = data["events"]
+    if not isinstance(items, list) or not items:
+        raise RecordError(problems + [src.problem(("events",), "`events:` holds no list of events", "add `- id: …` items")])
+    events: list[Event] = []
+    seen: dict[str, int] = {}
+    verified = 0
+    for i, item in enumerate(items):
+        try:
+            event = Event.model_validate(item)
+        except ValidationError as exc:
+            problems += _errors(exc, ("events", i), src)
+            continue
+        if event.id in seen:
+            line = src.where(("events", seen[event.id], "id"))[0]
+            problems.append(
+                src.problem(("events", i, "id"), f"duplicate id '{event.id}' (first at line {line})", "give each event its own id")
+            )
+            continue
+        seen[event.id] = i
+        found, n = _check_event(event, i, src, documents, places)
+        problems += found
+        verified += n
+        events.append(event)
+    if problems:
+        raise RecordError(problems)
+    return Atlas(tuple(events), places, documents, verified)
+
+
+def load_atlas(path: Path = EVENTS_PATH) -> Atlas:
+    """Read and check the record at ``path``: the Atlas, or RecordError with every problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RecordError([Problem(path.name, 1, 1, f"cannot read the file ({err.strerror})", f"check that {path} exists")]) from None
+    return validate(raw, path.name)

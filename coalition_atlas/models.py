@@ -1,0 +1,159 @@
+"""The schema of events.yaml, as pydantic v2 models (and from them, its JSON Schema).
+
+These models check the shape of each record on its own. Whatever needs other files (does the
+quote stand in the cited paragraph, is the place in the gazetteer) is checked in ``load.py``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from .vocabulary import CATEGORIES, DATINGS, QUALIFIERS, UNITS
+
+Category = Literal[tuple(CATEGORIES)]  # type: ignore[valid-type]
+Dating = Literal[tuple(DATINGS)]  # type: ignore[valid-type]
+Unit = Literal[UNITS]  # type: ignore[valid-type]
+Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Bilingual(_Strict):
+    """A text in Arabic and its English translation (ours, faithful)."""
+
+    ar: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: str) -> str:
+        return self.ar if lang == "ar" else self.en
+
+
+def _as_date_text(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"{value:04d}" if value >= 0 else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def check_partial_date(text: str) -> str:
+    m = _DATE.match(text)
+    if not m:
+        raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"there is no month {month:02d}")
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise ValueError(f"{year}-{month:02d} has {last} days, not {day}")
+    return text
+
+
+PartialDate = Annotated[str, BeforeValidator(_as_date_text), Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+
+def date_bounds(text: str) -> tuple[dt.date, dt.date]:
+    """First and last day a partial date covers: "2018-02" -> 1 and 28 February 2018."""
+    parts = [int(p) for p in text.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = parts[1]
+    if len(parts) == 2:
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    day = dt.date(year, month, parts[2])
+    return day, day
+
+
+class Figure(_Strict):
+    value: float
+    unit: Unit
+    qualifier: Qualifier = "exactly"
+    of: Bilingual
+
+
+class SourceRef(_Strict):
+    doc: NonEmpty
+    paragraph: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
+    quote: NonEmpty
+    translation: NonEmpty
+
+
+class Event(_Strict):
+    id: Annotated[str, Field(pattern=KEBAB, max_length=80)]
+    date: PartialDate
+    dating: Dating
+    title: Bilingual
+    summary: Bilingual
+    category: Category
+    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{3}$")]] = []
+    places: list[str] = []
+    people: list[Bilingual] = []
+    figures: list[Figure] = []
+    sources: Annotated[list[SourceRef], Field(min_length=1)]
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, v: str) -> str:
+        return check_partial_date(v)
+
+    @property
+    def start(self) -> dt.date:
+        return date_bounds(self.date)[0]
+
+    @property
+    def end(self) -> dt.date:
+        return date_bounds(self.date)[1]
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        return ("year", "month", "day")[self.date.count("-")]
+
+
+class Record(_Strict):
+    events: Annotated[list[Event], Field(min_length=1)]
+
+
+# Which model sits under which field: used to suggest the right name for a misspelt one.
+NESTED: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
+    Record: {"events": Event},
+    Event: {"title": Bilingual, "summary": Bilingual, "people": Bilingual, "figures": Figure, "sources": SourceRef},
+    Figure: {"of": Bilingual},
+}
+
+
+def model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model that holds the field at ``loc`` (list indices skipped)."""
+    model: type[BaseModel] | None = Record
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        model = NESTED.get(model, {}).get(part) if model else None
+    return model
+
+
+def allowed_values(literal: object) -> tuple[str, ...]:
+    return tuple(get_args(literal))
+
+
+def json_schema() -> dict:
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Coalition Atlas events.yaml"
+    return schema

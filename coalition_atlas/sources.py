@@ -1,0 +1,148 @@
+"""The source documents: their metadata and their passages, kept verbatim.
+
+Each document lives in ``sources/<id>/`` as ``text.txt`` (byte for byte as received) and
+``meta.yaml`` (titles, date, kind, origin, layout, web-page chrome).  A third document is
+added by adding a folder; no code changes.  Layouts:
+
+- ``numbered``: a title line, then paragraphs that start ``N.``; passage ids ``title``, ``2``…
+- ``article``: headline, lead, photo caption, then body paragraphs; passage ids
+  ``headline``, ``lead``, ``caption``, ``1``, ``2``…
+
+The first line that starts with one of the ``chrome`` strings begins the web-page furniture
+(cookie notice, section links): it and everything after it belong to no passage.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+from ruamel.yaml import YAML
+
+from .models import Bilingual
+
+SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
+
+_NUMBERED = re.compile(r"^(\d+)\.\s*(.*)$", re.S)
+_WS = re.compile(r"\s+")
+
+
+def normalize_ws(text: str) -> str:
+    """Collapse every run of white space (NBSP and new lines too) to one space."""
+    return _WS.sub(" ", text).strip()
+
+
+class DocumentMeta(BaseModel):
+    """What ``meta.yaml`` holds. There is deliberately no URL: none is known."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    kind: Literal["statement", "news-report"]
+    date: date
+    place: str
+    title: Bilingual
+    origin: Bilingual
+    layout: Literal["numbered", "article"]
+    chrome: tuple[str, ...] = ()
+    uncited: dict[str, str] = {}  # passage id -> why no event cites it
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc: str
+    id: str
+    text: str  # verbatim, label ("2. ") left out, surrounding white space stripped
+    order: int
+
+    @property
+    def normalized(self) -> str:
+        return normalize_ws(self.text)
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: DocumentMeta
+    passages: tuple[Passage, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.id == passage_id), None)
+
+    @property
+    def passage_ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.passages)
+
+
+def _content_lines(text: str, chrome: tuple[str, ...]) -> list[str]:
+    """Non-blank lines, stopping at the first line of web-page chrome."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()  # str.strip() also removes NBSP
+        if any(stripped.startswith(c) for c in chrome):
+            break
+        if stripped:
+            lines.append(stripped)
+    return lines
+
+
+def parse_numbered(text: str, chrome: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    lines = _content_lines(text, chrome)
+    if not lines:
+        return []
+    passages: list[list[str]] = [["title", lines[0]]]
+    for line in lines[1:]:
+        m = _NUMBERED.match(line)
+        if m:
+            passages.append([m.group(1), m.group(2).strip()])
+        else:  # a line without a number continues the paragraph before it
+            passages[-1][1] += "\n" + line
+    return [(pid, body) for pid, body in passages]
+
+
+def parse_article(text: str, chrome: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    lines = _content_lines(text, chrome)
+    heads = ["headline", "lead", "caption"]
+    out = list(zip(heads, lines[:3]))
+    out += [(str(i), line) for i, line in enumerate(lines[3:], start=1)]
+    return out
+
+
+_LAYOUTS = {"numbered": parse_numbered, "article": parse_article}
+
+
+def load_document(folder: Path) -> Document:
+    yaml = YAML(typ="safe", pure=True)
+    meta = DocumentMeta.model_validate(yaml.load((folder / "meta.yaml").read_text("utf-8")))
+    text = (folder / "text.txt").read_text("utf-8")
+    parts = _LAYOUTS[meta.layout](text, meta.chrome)
+    passages = tuple(Passage(meta.id, pid, body, i) for i, (pid, body) in enumerate(parts))
+    return Document(meta, passages)
+
+
+@lru_cache(maxsize=4)
+def load_documents(root: Path = SOURCES_DIR) -> dict[str, Document]:
+    """All documents under ``root``, by id, oldest first."""
+    docs = [load_document(p) for p in root.iterdir() if (p / "meta.yaml").is_file()]
+    return {doc.id: doc for doc in sorted(docs, key=lambda d: (d.meta.date, d.id))}
+
+
+def find_quote(passage: Passage, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands in the passage, as offsets into ``passage.text``.
+
+    Matching ignores differences in white space (runs of spaces, NBSP, new lines).
+    """
+    words = normalize_ws(quote).split(" ")
+    if not words or words == [""]:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    m = re.search(pattern, passage.text)
+    return (m.start(), m.end()) if m else None

@@ -1,0 +1,221 @@
+"""Read YAML (or JSON) into plain Python values, keeping the line and column of every node.
+
+ruamel.yaml composes the node tree (every node has its start mark); we turn nodes into
+values ourselves, so that we can refuse what the record never needs and what could hurt:
+duplicate keys, anchors and aliases (alias bombs), custom tags, deep nesting, huge files.
+Timestamps stay strings: ``2017-02-30`` is reported by the schema, not by a crash here.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .problems import Problem, RecordError
+
+MAX_BYTES = 20 * 1024 * 1024  # the 10,000-event benchmark record is about 9 MB
+MAX_DEPTH = 32  # events.yaml needs 6
+Path_ = tuple  # a location: ("events", 3, "sources", 0, "quote")
+
+_STD = "tag:yaml.org,2002:"
+
+
+@dataclass
+class Located:
+    """The values of a file and where each of them (and each mapping key) stands."""
+
+    name: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc``, or of its nearest ancestor that exists."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, loc: Path_, message: str, hint: str, key: bool = False) -> Problem:
+        line, col = self.where(loc, key)
+        return Problem(self.name, line, col, message, hint)
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _tag(node) -> str:
+    tag = node.tag
+    return str(getattr(tag, "value", tag) or "")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value, tag = node.value, _tag(node)
+    if node.style in ('"', "'", "|", ">") or tag in (_STD + "str", "!"):
+        return value
+    kind = tag[len(_STD) :] if tag.startswith(_STD) else tag
+    try:
+        if kind == "int":
+            digits = value.replace("_", "")
+            return int(digits, 0) if digits[1:2] in ("x", "o", "b") else int(digits, 10)
+        if kind == "float":
+            return float(value.replace("_", ""))
+    except ValueError:
+        return value
+    if kind == "bool":
+        return value.lower() in ("true", "yes", "on")
+    if kind == "null":
+        return None
+    return value  # str, timestamp (kept as text), anything else
+
+
+class _Converter:
+    def __init__(self, located: Located):
+        self.out = located
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+
+    def convert(self, node, loc: Path_, depth: int) -> Any:
+        self.out.values[loc] = _mark(node)
+        if id(node) in self.seen:
+            self.problems.append(
+                self.out.problem(loc, "anchors and aliases (&name / *name) are not allowed", "write the value out in full")
+            )
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problems.append(
+                self.out.problem(loc, f"nesting deeper than {MAX_DEPTH} levels", "events.yaml needs six; check the brackets")
+            )
+            return None
+        tag = _tag(node)
+        if tag and not tag.startswith(_STD) and tag != "!":
+            self.problems.append(self.out.problem(loc, f"custom tag {tag!r} is not allowed", "remove the tag"))
+            return None
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            return [self.convert(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            result: dict = {}
+            first: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    self.problems.append(
+                        Problem(self.out.name, *_mark(key_node), "a key must be a plain name", "write `name: value`")
+                    )
+                    continue
+                key = _scalar(key_node)
+                key = key if isinstance(key, str) else str(key)
+                if key == "<<":
+                    self.problems.append(
+                        Problem(self.out.name, *_mark(key_node), "merge keys (<<) are not allowed", "write the fields out")
+                    )
+                    continue
+                if key in first:
+                    line = first[key][0]
+                    self.problems.append(
+                        Problem(
+                            self.out.name,
+                            *_mark(key_node),
+                            f"duplicate key '{key}' (first at line {line})",
+                            "keep one of them",
+                        )
+                    )
+                    continue
+                first[key] = _mark(key_node)
+                self.out.keys[loc + (key,)] = first[key]
+                result[key] = self.convert(value_node, loc + (key,), depth + 1)
+            return result
+        return None
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise RecordError(
+            [Problem(name, line, col, f"byte 0x{raw[err.start]:02x} is not UTF-8", "save the file as UTF-8")]
+        ) from None
+
+
+def read_located(raw: bytes | str, name: str) -> Located:
+    """Parse ``raw`` into values with positions, or raise RecordError with every problem."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_BYTES:
+        raise RecordError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"the file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit",
+                    "check that this is the right file, or split the record",
+                )
+            ]
+        )
+    text = raw if isinstance(raw, str) else _decode(raw, name)
+    if "\x00" in text:
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        raise RecordError(
+            [Problem(name, line, at - (text.rfind("\n", 0, at) + 1) + 1, "the file holds NUL bytes: it is binary, not YAML", "open the right file")]
+        )
+    located = Located(name, None)
+    yaml = YAML(typ="safe", pure=True)
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(limit, 4000))
+        node = yaml.compose(text)
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = (err.problem or "invalid YAML").strip()
+        context = f" ({err.context.strip()})" if err.context else ""
+        raise RecordError([Problem(name, line, col, f"YAML syntax error: {what}{context}", _syntax_hint(what))]) from None
+    except RecursionError:
+        raise RecordError(
+            [Problem(name, 1, 1, "the file is nested too deeply to read", "events.yaml needs six levels; check brackets")]
+        ) from None
+    except YAMLError as err:
+        raise RecordError([Problem(name, 1, 1, f"YAML error: {err}", "check the file's syntax")]) from None
+    finally:
+        sys.setrecursionlimit(limit)
+    if node is None:
+        raise RecordError(
+            [Problem(name, 1, 1, "the file is empty", "start it with `events:` and a list of events (see events.yaml)")]
+        )
+    converter = _Converter(located)
+    located.data = converter.convert(node, (), 0)
+    if converter.problems:
+        raise RecordError(converter.problems)
+    return located
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values" in problem:
+        return "quote text that holds a colon, or fix the indentation above"
+    if "found character" in problem or "special characters" in problem:
+        return "quote the text, or remove control characters"
+    if "expected <block end>" in problem or "indentation" in problem:
+        return "check the indentation of this line and the one above"
+    if "alias" in problem or "anchor" in problem:
+        return "anchors and aliases are not allowed; write the value out"
+    return "check quotes, brackets and indentation here and on the line before"

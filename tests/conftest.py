@@ -1,0 +1,55 @@
+"""Shared fixtures: the one fixture record, the documents and the gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coalition_atlas.load import read_places, validate
+from coalition_atlas.problems import Problem, RecordError
+from coalition_atlas.gazetteer import PLACES_PATH
+from coalition_atlas.sources import load_documents
+
+FIXTURE_PATH = Path(__file__).parent / "fixtures" / "record.yaml"
+RECORD = FIXTURE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def record_text() -> str:
+    return RECORD
+
+
+@pytest.fixture(scope="session")
+def documents():
+    return load_documents()
+
+
+@pytest.fixture(scope="session")
+def places(documents):
+    found, problems = read_places(PLACES_PATH, documents)
+    assert not problems, problems
+    return found
+
+
+@pytest.fixture
+def problems_of(documents, places):
+    """The problems the validator finds in a record text ([] when it loads)."""
+
+    def run(text: str | bytes) -> list[Problem]:
+        try:
+            validate(text, "events.yaml", documents, places)
+        except RecordError as err:
+            return err.problems
+        return []
+
+    return run
+
+
+def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """1-based line and column of the nth occurrence of ``needle`` in ``text``."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
