@@ -1,0 +1,128 @@
+"""Languages: every label in Arabic and English, dates through Babel, text direction.
+
+Dates in Arabic name the month in both calendars the documents use («آذار/مارس»: the
+Levantine name from Babel's ar_SY, the Egyptian from ar) and use Western digits, as the
+documents themselves do ("22 مارس/ آذار 2017", "60 بالمئة").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from babel.dates import format_date
+
+from .models import date_bounds
+from .vocabulary import CATEGORIES, DATINGS
+
+Lang = Literal["ar", "en"]
+LANGS: tuple[Lang, ...] = ("ar", "en")
+
+# Unicode isolates: an Arabic name inside English text (or the reverse) keeps its own order.
+FSI, PDI = "\u2068", "\u2069"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # key: (Arabic, English)
+    "app_title": ("أطلس التحالف", "Coalition Atlas"),
+    "tagline": (
+        "خط زمني وخريطة من وثيقتين للتحالف الدولي ضد داعش، وكل حدث يقود إلى الكلمات التي يستند إليها.",
+        "A timeline and map drawn from two documents of the Global Coalition against Daesh; every event leads to the words it rests on.",
+    ),
+    "translation_note": (
+        "النصوص العربية هي نصوص الوثائق كما وردت. الترجمة الإنجليزية ترجمة أمينة من إعدادنا.",
+        "The Arabic texts are the documents' own words. The English is a faithful translation of our own.",
+    ),
+    "overview": ("نظرة عامة", "Overview"),
+    "timeline": ("الخط الزمني", "Timeline"),
+    "map": ("الخريطة", "Map"),
+    "sources": ("المصادر", "Sources"),
+    "filters": ("التصفية", "Filters"),
+    "language": ("اللغة", "Language"),
+    "countries": ("الدول", "Countries"),
+    "all_countries": ("كل الدول", "All countries"),
+    "categories": ("الفئات", "Categories"),
+    "documents": ("الوثائق", "Documents"),
+    "date_range": ("الفترة", "Date range"),
+    "reset": ("إعادة ضبط التصفية", "Reset filters"),
+    "events_shown": ("{n} من {total} حدثاً", "{n} of {total} events"),
+    "no_events": ("لا أحداث تطابق التصفية.", "No events match the filters."),
+    "earlier": ("قبل 2017", "Before 2017"),
+    "date": ("التاريخ", "Date"),
+    "title": ("العنوان", "Title"),
+    "category": ("الفئة", "Category"),
+    "places": ("الأماكن", "Places"),
+    "dating": ("نوع التأريخ", "Dating"),
+    "figures": ("الأرقام", "Figures"),
+    "people": ("الأشخاص", "People"),
+    "quote": ("النص", "Quote"),
+    "translation": ("الترجمة", "Translation"),
+    "read_in_source": ("اقرأ في المصدر", "Read in the source"),
+    "cited_by": ("الأحداث المستندة إلى هذه الفقرة", "Events citing this passage"),
+    "paragraph": ("الفقرة", "Paragraph"),
+    "headline": ("العنوان الرئيسي", "Headline"),
+    "lead": ("المقدمة", "Lead"),
+    "caption": ("تعليق الصورة", "Photo caption"),
+    "statement": ("بيان", "Statement"),
+    "news-report": ("خبر صحفي", "News report"),
+    "select_event": ("اختر حدثاً", "Choose an event"),
+    "select_place": ("اختر مكاناً", "Choose a place"),
+    "all_places": ("كل الأماكن", "All places"),
+    "liberated": ("مكان محرر", "Liberated place"),
+    "other_place": ("مكان آخر ورد في الوثائق", "Other place the documents name"),
+    "online_tiles": ("خريطة أساس من الإنترنت (اختياري)", "Online base map (optional)"),
+    "event_table": ("جدول الأحداث", "Event table"),
+    "headline_figures": ("أرقام من الوثائق", "Figures the documents state"),
+    "notice_params": ("تم تجاهل بعض معاملات الرابط: {what}", "Some link parameters were ignored: {what}"),
+    "record_error": (
+        "ملف events.yaml فيه أخطاء؛ هذه قائمتها:",
+        "events.yaml has problems; here they are:",
+    ),
+}
+
+
+def t(key: str, lang: Lang, **values: object) -> str:
+    ar, en = STRINGS[key]
+    text = ar if lang == "ar" else en
+    return text.format(**values) if values else text
+
+
+def direction(lang: Lang) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def isolate(text: str) -> str:
+    """Wrap a run of text so that its direction does not disturb the text around it."""
+    return f"{FSI}{text}{PDI}"
+
+
+def category_label(category: str, lang: Lang) -> str:
+    ar, en, _ = CATEGORIES[category]
+    return ar if lang == "ar" else en
+
+
+def dating_label(dating: str, lang: Lang) -> str:
+    ar, en, _ = DATINGS[dating]
+    return ar if lang == "ar" else en
+
+
+def _month(day: dt.date, lang: Lang) -> str:
+    if lang == "en":
+        return format_date(day, "MMMM", locale="en")
+    return f"{format_date(day, 'MMMM', locale='ar_SY')}/{format_date(day, 'MMMM', locale='ar')}"
+
+
+def format_day(day: dt.date, lang: Lang) -> str:
+    if lang == "en":
+        return format_date(day, "d MMMM y", locale="en")
+    return f"{day.day} {_month(day, lang)} {day.year}"
+
+
+def format_partial_date(text: str, lang: Lang) -> str:
+    """An event's date at its own precision: "2012", "February 2018", "23 March 2019"."""
+    first, _ = date_bounds(text)
+    precision = text.count("-")
+    if precision == 0:
+        return str(first.year)
+    if precision == 1:
+        return f"{_month(first, lang)} {first.year}"
+    return format_day(first, lang)

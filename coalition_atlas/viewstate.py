@@ -1,0 +1,155 @@
+"""The view state: everything that decides what a page shows, kept in the URL.
+
+One frozen value, read from the query parameters (strings) and written back to them on every
+page, so that copying the address reproduces the view. Anything unknown or malformed falls
+back to the default and is named in a notice, never an exception.
+
+Parameters: lang=ar|en · country=IRQ,SYR · category=territory,… · source=washington-2017,… ·
+from=YYYY-MM-DD · to=YYYY-MM-DD · event=<id> · place=<id> · doc=<id> · p=<passage id> ·
+tour=<id> · step=<n>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from .i18n import LANGS, Lang
+from .load import Atlas
+from .vocabulary import CATEGORIES
+
+KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step")
+MAX_PARAM = 400  # characters: longer values are not ours
+
+
+@dataclass(frozen=True)
+class ViewState:
+    lang: Lang = "ar"
+    countries: tuple[str, ...] = ()  # empty: all
+    categories: tuple[str, ...] = ()  # empty: all
+    docs: tuple[str, ...] = ()  # empty: all
+    start: dt.date | None = None  # None: from the first event
+    end: dt.date | None = None  # None: to the last event
+    event: str | None = None  # the selected event
+    place: str | None = None  # the selected place
+    doc: str | None = None  # Sources page: the document shown
+    passage: str | None = None  # Sources page: the passage scrolled to
+    tour: str | None = None
+    step: int | None = None
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.countries or self.categories or self.docs or self.start or self.end)
+
+    def with_(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+
+def _one(value: str | list[str] | None) -> str:
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return (value or "").strip()
+
+
+def _codes(raw: str, allowed: Iterable[str], name: str, bad: list[str]) -> tuple[str, ...]:
+    allowed = tuple(allowed)
+    out = []
+    for part in (p.strip() for p in raw.split(",")):
+        if not part:
+            continue
+        if part in allowed:
+            if part not in out:
+                out.append(part)
+        else:
+            bad.append(f"{name}={part[:40]}")
+    return tuple(out)
+
+
+def _date(raw: str, name: str, bad: list[str]) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw[:10]) if len(raw) == 10 else dt.date.fromisoformat(raw)
+    except ValueError:
+        bad.append(f"{name}={raw[:40]}")
+        return None
+
+
+def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewState:
+    """The view state a URL's query parameters describe, with a notice for what was ignored."""
+    bad: list[str] = []
+    raw = {}
+    for key, value in params.items():
+        text = _one(value)
+        if key not in KNOWN:
+            bad.append(str(key)[:40])
+        elif len(text) > MAX_PARAM:
+            bad.append(f"{key}=…")
+        else:
+            raw[key] = text
+    lang = raw.get("lang", "ar")
+    if lang not in LANGS:
+        bad.append(f"lang={lang[:40]}")
+        lang = "ar"
+    countries_known = sorted({c for e in atlas.events for c in e.countries})
+    state = ViewState(
+        lang=lang,  # type: ignore[arg-type]
+        countries=_codes(raw.get("country", ""), countries_known, "country", bad),
+        categories=_codes(raw.get("category", ""), CATEGORIES, "category", bad),
+        docs=_codes(raw.get("source", ""), atlas.documents, "source", bad),
+        start=_date(raw.get("from", ""), "from", bad),
+        end=_date(raw.get("to", ""), "to", bad),
+    )
+    if state.start and state.end and state.start > state.end:
+        bad.append("from>to")
+        state = state.with_(start=None, end=None)
+    event = raw.get("event") or None
+    if event and atlas.event(event) is None:
+        bad.append(f"event={event[:40]}")
+        event = None
+    place = raw.get("place") or None
+    if place and place not in atlas.places:
+        bad.append(f"place={place[:40]}")
+        place = None
+    doc = raw.get("doc") or None
+    passage = raw.get("p") or None
+    if doc and doc not in atlas.documents:
+        bad.append(f"doc={doc[:40]}")
+        doc = passage = None
+    if passage and (doc is None or atlas.documents[doc].passage(passage) is None):
+        bad.append(f"p={passage[:40]}")
+        passage = None
+    step = None
+    if raw.get("step"):
+        if raw["step"].isdigit() and len(raw["step"]) < 6:
+            step = int(raw["step"])
+        else:
+            bad.append(f"step={raw['step'][:40]}")
+    return state.with_(
+        event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, notices=tuple(bad)
+    )
+
+
+def to_params(state: ViewState) -> dict[str, str]:
+    """The query parameters for ``state``: only what differs from the default view."""
+    out: dict[str, str] = {}
+    if state.lang != "ar":
+        out["lang"] = state.lang
+    if state.countries:
+        out["country"] = ",".join(state.countries)
+    if state.categories:
+        out["category"] = ",".join(state.categories)
+    if state.docs:
+        out["source"] = ",".join(state.docs)
+    if state.start:
+        out["from"] = state.start.isoformat()
+    if state.end:
+        out["to"] = state.end.isoformat()
+    for key, value in (("event", state.event), ("place", state.place), ("doc", state.doc), ("p", state.passage), ("tour", state.tour)):
+        if value:
+            out[key] = value
+    if state.step is not None:
+        out["step"] = str(state.step)
+    return out
