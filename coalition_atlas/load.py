@@ -119,7 +119,19 @@ def _explain(err: dict, prefix: tuple, src: Located) -> Problem:
 
 
 def _errors(exc: ValidationError, prefix: tuple, src: Located) -> list[Problem]:
-    return [_explain(e, prefix, src) for e in exc.errors(include_url=False)]
+    errors = exc.errors(include_url=False)
+    # a misspelt field shows up twice: unknown 'sumary' and missing 'summary'; say it once
+    misspelt = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            model = model_at(prefix + tuple(e["loc"][:-1]))
+            close = difflib.get_close_matches(str(e["loc"][-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6)
+            misspelt.update((tuple(e["loc"][:-1]), c) for c in close)
+    return [
+        _explain(e, prefix, src)
+        for e in errors
+        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
+    ]
 
 
 # --- quotes ---------------------------------------------------------------------------------
@@ -199,27 +211,34 @@ def read_places(path: Path, documents: dict[str, Document]) -> tuple[dict[str, P
 
 # --- the record ------------------------------------------------------------------------------
 
-def _check_event(
-    event: Event, i: int, src: Located, atlas_docs: dict[str, Document], places: dict[str, Place]
+def _check_references(
+    item: Any, i: int, src: Located, documents: dict[str, Document], places: dict[str, Place]
 ) -> tuple[list[Problem], int]:
-    problems, verified = [], 0
+    """Countries, places, documents, paragraphs and quotes of one raw event (even one the
+    schema refused, so that every problem is reported at once)."""
+    problems: list[Problem] = []
+    verified = 0
+    if not isinstance(item, dict):
+        return problems, verified
     loc = ("events", i)
-    for j, code in enumerate(event.countries):
-        if alpha2(code) is None:
+    countries = item.get("countries")
+    for j, code in enumerate(countries if isinstance(countries, list) else []):
+        if isinstance(code, str) and len(code) == 3 and code.isupper() and alpha2(code) is None:
             problems.append(
                 src.problem(loc + ("countries", j), f"unknown country code '{code}'", "use an ISO 3166-1 alpha-3 code, e.g. IRQ")
             )
-    for j, place in enumerate(event.places):
-        if place not in places:
-            problems.append(
-                src.problem(
-                    loc + ("places", j),
-                    f"unknown place '{place}'",
-                    _suggest(place, sorted(places)) + " (places are the ids in geodata/places.geojson)",
-                )
-            )
-    for j, ref in enumerate(event.sources):
-        bad = check_quote(atlas_docs, ref.doc, ref.paragraph, ref.quote)
+    names = item.get("places")
+    for j, place in enumerate(names if isinstance(names, list) else []):
+        if isinstance(place, str) and place not in places:
+            hint = _suggest(place, sorted(places)) + " (places are the ids in geodata/places.geojson)"
+            problems.append(src.problem(loc + ("places", j), f"unknown place '{place}'", hint))
+    refs = item.get("sources")
+    for j, ref in enumerate(refs if isinstance(refs, list) else []):
+        if not isinstance(ref, dict) or not all(isinstance(ref.get(k), (str, int)) for k in ("doc", "paragraph", "quote")):
+            continue  # the schema says what is missing
+        if isinstance(ref["paragraph"], bool) or not str(ref["quote"]).strip():
+            continue
+        bad = check_quote(documents, str(ref["doc"]), str(ref["paragraph"]), str(ref["quote"]))
         if bad is None:
             verified += 1
             continue
@@ -254,6 +273,9 @@ def validate(
     seen: dict[str, int] = {}
     verified = 0
     for i, item in enumerate(items):
+        found, n = _check_references(item, i, src, documents, places)
+        problems += found
+        verified += n
         try:
             event = Event.model_validate(item)
         except ValidationError as exc:
@@ -266,9 +288,6 @@ def validate(
             )
             continue
         seen[event.id] = i
-        found, n = _check_event(event, i, src, documents, places)
-        problems += found
-        verified += n
         events.append(event)
     if problems:
         raise RecordError(problems)

@@ -8,6 +8,7 @@ Timestamps stay strings: ``2017-02-30`` is reported by the schema, not by a cras
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ MAX_DEPTH = 32  # events.yaml needs 6
 Path_ = tuple  # a location: ("events", 3, "sources", 0, "quote")
 
 _STD = "tag:yaml.org,2002:"
+# what YAML 1.2 allows in a stream (its "printable" set)
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -176,6 +179,14 @@ def read_located(raw: bytes | str, name: str) -> Located:
         raise RecordError(
             [Problem(name, line, at - (text.rfind("\n", 0, at) + 1) + 1, "the file holds NUL bytes: it is binary, not YAML", "open the right file")]
         )
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        at = bad.start()
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise RecordError(
+            [Problem(name, line, col, f"control character U+{ord(bad.group()):04X} is not allowed in YAML", "delete it")]
+        )
     located = Located(name, None)
     yaml = YAML(typ="safe", pure=True)
     limit = sys.getrecursionlimit()
@@ -183,7 +194,9 @@ def read_located(raw: bytes | str, name: str) -> Located:
         sys.setrecursionlimit(max(limit, 4000))
         node = yaml.compose(text)
     except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # "while scanning a simple key": the stray text is where the key began, not where it failed
+        simple_key = bool(err.context and "simple key" in err.context and err.context_mark)
+        mark = err.context_mark if simple_key else (err.problem_mark or err.context_mark)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (err.problem or "invalid YAML").strip()
         context = f" ({err.context.strip()})" if err.context else ""
@@ -193,7 +206,8 @@ def read_located(raw: bytes | str, name: str) -> Located:
             [Problem(name, 1, 1, "the file is nested too deeply to read", "events.yaml needs six levels; check brackets")]
         ) from None
     except YAMLError as err:
-        raise RecordError([Problem(name, 1, 1, f"YAML error: {err}", "check the file's syntax")]) from None
+        first = str(err).strip().splitlines()[0] if str(err).strip() else "invalid YAML"
+        raise RecordError([Problem(name, 1, 1, f"YAML error: {first}", "check the file's syntax")]) from None
     finally:
         sys.setrecursionlimit(limit)
     if node is None:
@@ -208,7 +222,7 @@ def read_located(raw: bytes | str, name: str) -> Located:
 
 
 def _syntax_hint(problem: str) -> str:
-    if "tab" in problem:
+    if "tab" in problem or "\\t" in problem:
         return "indent with spaces, not tabs"
     if "mapping values" in problem:
         return "quote text that holds a colon, or fix the indentation above"

@@ -1,0 +1,27 @@
+"""Coalition Atlas — entry point: `streamlit run dashboard.py`.
+
+Loads the record, reads the view state (URL first, then the sidebar), writes it back to the
+URL, and runs the chosen page. Every page reads `st.session_state["view"]`.
+"""
+
+import streamlit as st
+
+from coalition_atlas.i18n import t
+from pages import _ui
+
+st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
+
+record = _ui.atlas()
+state = _ui.sidebar(record, _ui.view(record))
+_ui.set_view(state)
+_ui.style(state.lang)
+
+navigation = st.navigation(
+    [
+        st.Page("pages/overview.py", title=t("overview", state.lang), url_path="overview", default=True),
+        st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
+        st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
+        st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
+    ]
+)
+navigation.run()

@@ -1,0 +1,135 @@
+"""Streamlit wiring shared by every page: the record, the view state, the sidebar, the style.
+
+The view state lives in one place: ``st.session_state["view"]``, read from the URL when a
+session starts, changed by the sidebar, and written back to ``st.query_params`` on every run
+(Streamlit clears the parameters when the user moves to another page).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from coalition_atlas.filtering import date_span, filter_events
+from coalition_atlas.i18n import LANGS, category_label, direction, t
+from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.problems import RecordError
+from coalition_atlas.viewstate import ViewState, parse_params, to_params
+from coalition_atlas.vocabulary import CATEGORIES
+
+FONT_CSS = (Path(__file__).resolve().parent.parent / "static" / "fonts" / "fonts.css").read_text("utf-8")
+FONT_CSS = FONT_CSS.replace("url(./", "url(app/static/fonts/").replace('url("./', 'url("app/static/fonts/')
+
+
+@st.cache_resource(show_spinner=False)
+def _load(path: str, mtime: float) -> Atlas | RecordError:
+    try:
+        return load_atlas(Path(path))
+    except RecordError as err:
+        return err
+
+
+def atlas() -> Atlas:
+    """The record; if events.yaml is broken, the last good one and a banner (or a stop)."""
+    try:
+        mtime = EVENTS_PATH.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    found = _load(str(EVENTS_PATH), mtime)
+    if isinstance(found, Atlas):
+        st.session_state["last_good_atlas"] = found
+        return found
+    lang = st.session_state.get("view", ViewState()).lang
+    st.error(t("record_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in found.problems))
+    last = st.session_state.get("last_good_atlas")
+    if last is None:
+        st.stop()
+    return last
+
+
+def view(record: Atlas) -> ViewState:
+    if "view" not in st.session_state:
+        state = parse_params(st.query_params.to_dict(), record)
+        st.session_state["view"] = state
+        if state.notices:
+            st.toast(t("notice_params", state.lang, what=", ".join(state.notices)))
+    return st.session_state["view"]
+
+
+def set_view(state: ViewState) -> None:
+    st.session_state["view"] = state
+    st.query_params.from_dict(to_params(state))
+
+
+def style(lang: str) -> None:
+    d = direction(lang)
+    st.html(
+        f"""<style>
+{FONT_CSS}
+html, body, [data-testid="stApp"], [data-testid="stApp"] *:not(code):not(pre):not(.material-symbols-rounded):not([data-testid="stIconMaterial"]) {{
+  font-family: "Noto Naskh Arabic", "Source Sans Pro", sans-serif;
+}}
+[data-testid="stMain"], [data-testid="stSidebarContent"] {{ direction: {d}; text-align: start; }}
+.ca-event {{ border-inline-start: 4px solid #0072B2; padding-inline-start: .8rem; margin-block: .6rem; }}
+.ca-meta {{ color: #444; font-size: .95rem; }}
+.ca-quote {{ margin: .4rem 0; padding: .4rem .8rem; background: #f4f4f4; border-radius: 4px; }}
+.ca-quote .ca-ar {{ font-size: 1.1rem; }}
+.ca-cite {{ font-size: .9rem; }}
+mark.ca-hl {{ background: #ffe08a; color: #000; padding: 0 .1em; }}
+.ca-passage {{ scroll-margin-top: 4rem; }}
+</style>"""
+    )
+
+
+def sidebar(record: Atlas, state: ViewState) -> ViewState:
+    """The shared filters; returns the new state (written back to the URL by the caller)."""
+    lang = state.lang
+    with st.sidebar:
+        lang = st.segmented_control(
+            t("language", lang), LANGS, default=state.lang, key="lang_choice",
+            format_func=lambda code: "العربية" if code == "ar" else "English",
+        ) or state.lang
+        st.subheader(t("filters", lang))
+        countries = sorted({c for e in record.events for c in e.countries}, key=lambda c: country_name(c, lang))
+        chosen = st.multiselect(
+            t("countries", lang), countries, default=list(state.countries), format_func=lambda c: country_name(c, lang),
+            placeholder=t("all_countries", lang), key=f"countries_{lang}",
+        )
+        categories = st.multiselect(
+            t("categories", lang), list(CATEGORIES), default=list(state.categories),
+            format_func=lambda c: category_label(c, lang), key=f"categories_{lang}",
+        )
+        docs = st.multiselect(
+            t("documents", lang), list(record.documents), default=list(state.docs),
+            format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}",
+        )
+        first, last = date_span(record.events)
+        start, end = st.slider(
+            t("date_range", lang), min_value=first, max_value=last,
+            value=(state.start or first, state.end or last), format="YYYY-MM", key=f"dates_{lang}",
+        )
+        new = state.with_(
+            lang=lang, countries=tuple(chosen), categories=tuple(categories), docs=tuple(docs),
+            start=None if start == first else start, end=None if end == last else end,
+        )
+        if new.filtered and st.button(t("reset", lang)):
+            for key in list(st.session_state):
+                if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
+                    del st.session_state[key]
+            new = ViewState(lang=lang)
+            set_view(new)
+            st.rerun()
+        shown = len(filter_events(record.events, new))
+        st.caption(t("events_shown", lang, n=shown, total=len(record.events)))
+        st.caption(t("translation_note", lang))
+    return new
+
+
+def page_links(state: ViewState) -> None:
+    """Links to the other pages that carry the whole view state."""
+    params = to_params(state)
+    cols = st.columns(4)
+    for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
+        with col:
+            st.page_link(path, label=t(key, state.lang), query_params=params)
