@@ -1,0 +1,54 @@
+"""The gazetteer and the base map: every named place, where it is, what the documents say of it."""
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from coalition_atlas.gazetteer import COUNTRIES_PATH, PLACES_PATH
+from coalition_atlas.load import read_places
+from coalition_atlas.sources import find_quote
+
+LIBERATED = ["mosul", "raqqa", "sirte", "al-bab", "jarablus", "dabiq"]
+
+
+def test_every_place_has_a_verified_status_quote(places, documents):
+    assert len(places) == 18
+    for place in places.values():
+        assert place.status, place.id
+        for status in place.status:
+            assert find_quote(documents[status.doc].passage(status.paragraph), status.quote), (place.id, status.quote)
+
+
+@pytest.mark.parametrize("place_id", LIBERATED)
+def test_liberated_places(places, place_id):
+    assert places[place_id].liberated
+    assert places[place_id].kind in ("city", "town")
+
+
+def test_points_lie_in_their_countries(places):
+    countries = gpd.read_file(COUNTRIES_PATH).set_index("iso_a3")
+    for place in places.values():
+        if place.country:
+            assert countries.loc[place.country].geometry.contains(Point(place.lon, place.lat)), place.id
+
+
+def test_country_outlines_cover_every_country_the_events_name(places):
+    from coalition_atlas.load import load_atlas
+
+    codes = set(gpd.read_file(COUNTRIES_PATH)["iso_a3"])
+    named = {c for e in load_atlas().events for c in e.countries}
+    assert named <= codes
+    assert {"TCD", "NER", "CMR"} <= codes  # the Lake Chad basin
+
+
+def test_a_misquoted_status_is_located(tmp_path, documents):
+    raw = PLACES_PATH.read_text("utf-8")
+    first_quote = raw.index('"quote": "') + len('"quote": "')
+    broken = raw[:first_quote] + "كلمات ليست في النص " + raw[first_quote:]
+    path = tmp_path / "places.geojson"
+    path.write_text(broken, "utf-8")
+    _, problems = read_places(path, documents)
+    assert len(problems) == 1
+    line = broken.count("\n", 0, first_quote) + 1
+    assert problems[0].file == "places.geojson" and problems[0].line == line
+    assert "not verbatim" in problems[0].message
