@@ -22,8 +22,8 @@ It works both inside streamlit-folium's component iframe (served by the
 Streamlit server at ``/component/streamlit_folium.st_folium/index.html``) and in
 ``components.html``/``folium_static`` (``srcdoc`` iframe, which resolves URLs
 against the Streamlit page). A *relative* ``app/static/...`` would resolve
-against the component's own folder and 404 there. If the app is served under
-``server.baseUrlPath``, pass ``base=f"/{base_url_path}/app/static/vendor"``.
+against the component's own folder and 404 there (checked in Chromium). If the
+app is served under ``server.baseUrlPath``, pass ``base=vendor_base(path)``.
 
 This module must not import streamlit.
 """
@@ -104,13 +104,31 @@ def _is_external(url: str) -> bool:
     return parts.scheme in ("http", "https") and (parts.hostname or "") not in LOOPBACK_HOSTS
 
 
+def vendor_base(base_url_path: str = "") -> str:
+    """``base`` for :func:`localize` when Streamlit runs with ``server.baseUrlPath``.
+
+    ``vendor_base("atlas") == "/atlas/app/static/vendor"``; ``vendor_base("")``
+    is :data:`VENDOR_URL`. (The dashboard may pass
+    ``st.get_option("server.baseUrlPath")``; this module never imports streamlit.)
+    """
+    path = base_url_path.strip("/")
+    return f"/{path}{VENDOR_URL}" if path else VENDOR_URL
+
+
 def local_url(url: str, base: str = VENDOR_URL) -> str | None:
     """Local replacement for a folium CDN ``url`` (None if not vendored)."""
     rel = LOCAL_ASSETS.get(url)
     return None if rel is None else f"{base.rstrip('/')}/{rel}"
 
 
-def localize(m, base: str = VENDOR_URL, *, strict: bool = True, fix_icon_path: bool = True):
+def localize(
+    m,
+    base: str = VENDOR_URL,
+    *,
+    strict: bool = True,
+    fix_icon_path: bool = True,
+    tileless_max_zoom: int | None = 18,
+):
     """Point ``m``'s and its descendants' JS/CSS links at the vendored copies.
 
     Call it after the last element (marker cluster, plugin, ...) has been added,
@@ -125,6 +143,11 @@ def localize(m, base: str = VENDOR_URL, *, strict: bool = True, fix_icon_path: b
     fix_icon_path: add ``local/leaflet-default-icon-path.js`` right after
         leaflet.js (default markers are broken images otherwise in
         streamlit-folium, streamlit-folium#275).
+    tileless_max_zoom: a map without any TileLayer (``tiles=None``, the
+        offline case) has no maximum zoom, and Leaflet.markercluster then
+        throws "Map has no maxZoom specified" and the rest of the map script
+        never runs (in streamlit-folium: an iframe of height 0). Such maps get
+        this ``maxZoom`` unless they set one. None: leave the map alone.
 
     Returns ``m``.
     """
@@ -151,6 +174,13 @@ def localize(m, base: str = VENDOR_URL, *, strict: bool = True, fix_icon_path: b
             at = next(i for i, (n, _) in enumerate(js) if n == _LEAFLET_JS_NAME) + 1
             js.insert(at, (ICON_PATH_FIX[0], f"{base}/{ICON_PATH_FIX[1]}"))
             el.default_js = js
+
+    if tileless_max_zoom is not None and isinstance(getattr(m, "options", None), dict):
+        from folium.raster_layers import TileLayer  # folium is imported lazily
+
+        has_tiles = any(isinstance(el, TileLayer) for el in _walk(m))
+        if not has_tiles and not {"max_zoom", "maxZoom"} & m.options.keys():
+            m.options["max_zoom"] = tileless_max_zoom
 
     if missing and strict:
         raise UnvendoredAssetError(
