@@ -14,12 +14,12 @@ import streamlit as st
 from coalition_atlas.filtering import date_span, filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.offline import fonts_css
 from coalition_atlas.problems import RecordError
 from coalition_atlas.viewstate import ViewState, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
-FONT_CSS = (Path(__file__).resolve().parent.parent / "static" / "fonts" / "fonts.css").read_text("utf-8")
-FONT_CSS = FONT_CSS.replace("url(./", "url(app/static/fonts/").replace('url("./', 'url("app/static/fonts/')
+FONT_CSS = fonts_css()  # @font-face rules pointing at /app/static/fonts (served by Streamlit)
 
 
 @st.cache_resource(show_spinner=False)
