@@ -40,6 +40,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "language": ("اللغة", "Language"),
     "countries": ("الدول", "Countries"),
     "all_countries": ("كل الدول", "All countries"),
+    "all_categories": ("كل الفئات", "All categories"),
+    "all_documents": ("كل الوثائق", "Both documents"),
     "categories": ("الفئات", "Categories"),
     "documents": ("الوثائق", "Documents"),
     "date_range": ("الفترة", "Date range"),
@@ -73,9 +75,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_table": ("جدول الأحداث", "Event table"),
     "headline_figures": ("أرقام من الوثائق", "Figures the documents state"),
     "notice_params": ("تم تجاهل بعض معاملات الرابط: {what}", "Some link parameters were ignored: {what}"),
+    "timeline_and_map": ("الزمان والمكان معاً", "When and where, together"),
+    "overview_hint": (
+        "اختر حدثاً على الخط الزمني لترى أماكنه على الخريطة، أو مكاناً على الخريطة لترى أحداثه على الخط الزمني.",
+        "Choose an event on the timeline to see its places on the map, or a place on the map to see its events on the timeline.",
+    ),
+    "clear_selection": ("إلغاء الاختيار", "Clear the selection"),
     "record_error": (
         "ملف events.yaml فيه أخطاء؛ هذه قائمتها:",
         "events.yaml has problems; here they are:",
+    ),
+    # Sources page
+    "document": ("الوثيقة", "Document"),
+    "no_citations": ("لا يستند أي حدث إلى هذه الفقرة.", "No event cites this passage."),
+    "on_timeline": ("في الخط الزمني", "on the timeline"),
+    "back_to_timeline": ("العودة إلى الحدث في الخط الزمني", "Back to the event on the timeline"),
+    "highlighted_for": ("الكلمات المظللة هي ما يقتبسه هذا الحدث:", "The highlighted words are what this event quotes:"),
+    "no_web_address": ("لا يُعرف عنوان هذه الوثيقة على الشبكة.", "No web address is known for this document."),
+    # Map page
+    "region_place": ("منطقة", "Region"),
+    "country_named": ("دولة تذكرها الأحداث المعروضة", "Country named in the events shown"),
+    "place_reports": ("ما تقوله الوثائق عن هذا المكان", "What the documents report of it"),
+    "events_here": ("الأحداث المعروضة في هذا المكان", "Events shown at this place"),
+    "events_at": ("الأحداث في {place}", "Events at {place}"),
+    "clear_place": ("عرض أحداث كل الأماكن", "Show the events of all places"),
+    "no_events_at_place": ("لا حدث معروضاً يذكر هذا المكان.", "No event shown names this place."),
+    "map_hint": ("انقر علامة على الخريطة أو اختر مكاناً من القائمة.", "Click a marker on the map, or choose a place from the list."),
+    # Timeline page
+    "timeline_hint": (
+        "كل علامة حدث: شكلها يبيّن نوع التأريخ، ولونها وصفّها يبيّنان الفئة، والخط يمتد على الشهر أو السنة حين لا يُعرف اليوم. انقر علامة أو اختر حدثاً من القائمة.",
+        "Each mark is an event: its shape says how it is dated, its colour and row its category; a line spans the month or year when no day is known. Click a mark, or choose an event from the list.",
+    ),
+    "timeline_alt": (
+        "خط زمني يعرض {n} حدثاً حسب التاريخ والفئة؛ الجدول أدناه يسرد الأحداث نفسها.",
+        "Timeline of {n} events by date and category; the table below lists the same events.",
     ),
 }
 

@@ -89,3 +89,40 @@ def event_detail_html(event: Event, atlas: Atlas, lang: Lang) -> str:
         )
     rows.append("</div>")
     return "\n".join(rows)
+
+
+def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:
+    """One source document in brief: title, kind, date, place."""
+    meta = doc.meta
+    place = atlas.places.get(meta.place)
+    from .i18n import format_day
+
+    bits = [t(meta.kind, lang), format_day(meta.date, lang)]
+    if place:
+        bits.append(place.name(lang))
+    return (
+        f'<div class="ca-doc" dir="{direction(lang)}">'
+        f'<p class="ca-doc-title" dir="rtl" lang="ar">{esc(meta.title.ar)}</p>'
+        + (f'<p class="ca-doc-title" dir="ltr" lang="en">{esc(meta.title.en)}</p>' if lang == "en" else "")
+        + f'<p class="ca-meta">{esc(" · ".join(bits))}</p>'
+        f'<p><a href="{esc(source_href(doc.id, doc.passages[0].id, lang=lang))}" target="_self">'
+        f"{esc(t('read_in_source', lang))}</a></p></div>"
+    )
+
+
+def figures_html(atlas: Atlas, lang: Lang) -> str:
+    """Every figure the documents state, with its event, citation and a link to the passage."""
+    cards = []
+    for event in atlas.events:
+        for figure in event.figures:
+            ref = event.sources[0]
+            cards.append(
+                '<div class="ca-figure">'
+                f'<p class="ca-figure-value">{esc(figure_text(figure, lang).split(" — ")[0])}</p>'
+                f"<p>{esc(figure.of.get(lang))}</p>"
+                f'<p class="ca-cite">{esc(format_partial_date(event.date, lang))} · '
+                f'<a href="{esc(source_href(ref.doc, ref.paragraph, event.id, lang))}" target="_self">'
+                f"{esc(atlas.documents[ref.doc].id)} · {esc(passage_label(ref.paragraph, lang))}</a></p>"
+                "</div>"
+            )
+    return f'<div class="ca-figures" dir="{direction(lang)}">' + "".join(cards) + "</div>"

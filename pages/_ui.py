@@ -64,7 +64,7 @@ def set_view(state: ViewState) -> None:
 
 def style(lang: str) -> None:
     d = direction(lang)
-    st.html(
+    st.markdown(
         f"""<style>
 {FONT_CSS}
 html, body, [data-testid="stApp"], [data-testid="stApp"] *:not(code):not(pre):not(.material-symbols-rounded):not([data-testid="stIconMaterial"]) {{
@@ -78,7 +78,14 @@ html, body, [data-testid="stApp"], [data-testid="stApp"] *:not(code):not(pre):no
 .ca-cite {{ font-size: .9rem; }}
 mark.ca-hl {{ background: #ffe08a; color: #000; padding: 0 .1em; }}
 .ca-passage {{ scroll-margin-top: 4rem; }}
-</style>"""
+.ca-figures {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .8rem; }}
+.ca-figure {{ border: 1px solid #ccc; border-radius: 6px; padding: .6rem .8rem; }}
+.ca-figure p {{ margin: .2rem 0; }}
+.ca-figure-value {{ font-size: 1.6rem; font-weight: 700; color: #00466e; }}
+.ca-doc {{ border: 1px solid #ccc; border-radius: 6px; padding: .6rem .8rem; height: 100%; }}
+.ca-doc-title {{ font-weight: 700; margin: .1rem 0; }}
+</style>""",
+        unsafe_allow_html=True,
     )
 
 
@@ -98,11 +105,11 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
         )
         categories = st.multiselect(
             t("categories", lang), list(CATEGORIES), default=list(state.categories),
-            format_func=lambda c: category_label(c, lang), key=f"categories_{lang}",
+            format_func=lambda c: category_label(c, lang), key=f"categories_{lang}", placeholder=t("all_categories", lang),
         )
         docs = st.multiselect(
             t("documents", lang), list(record.documents), default=list(state.docs),
-            format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}",
+            format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}", placeholder=t("all_documents", lang),
         )
         first, last = date_span(record.events)
         start, end = st.slider(

@@ -1,0 +1,72 @@
+"""Overview: what the atlas is, the two documents, the figures they state, and the timeline
+and the map in step (an event chosen on one marks its places on the other, and back)."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from coalition_atlas.filtering import filter_events
+from coalition_atlas.i18n import t
+from coalition_atlas.maps import event_map, place_for_click
+from coalition_atlas.render import document_card_html, event_detail_html, figures_html
+from coalition_atlas.timeline import selected_event_id, timeline_figure
+from pages import _ui
+
+record = _ui.atlas()
+state = st.session_state["view"]
+lang = state.lang
+
+st.title(t("app_title", lang))
+st.markdown(t("tagline", lang))
+_ui.page_links(state)
+
+cols = st.columns(len(record.documents))
+for col, doc in zip(cols, record.documents.values()):
+    with col:
+        st.html(document_card_html(doc, record, lang))
+
+events = filter_events(record.events, state)
+if not events:
+    st.info(t("no_events", lang))
+    st.stop()
+
+st.subheader(t("timeline_and_map", lang))
+chart = st.plotly_chart(
+    timeline_figure(events, lang, selected=state.event, highlight_place=state.place),
+    on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
+)
+picked = selected_event_id(chart)
+if picked and picked != state.event:
+    state = state.with_(event=picked, place=None)
+    _ui.set_view(state)
+    st.rerun()
+
+map_col, detail_col = st.columns([3, 2])
+with map_col:
+    clicked = st_folium(
+        event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
+        key=f"overview_map_{lang}", height=440, use_container_width=True,
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+    place = place_for_click(clicked or {}, record)
+    if place and place != state.place:
+        state = state.with_(place=place, event=None)
+        _ui.set_view(state)
+        st.rerun()
+with detail_col:
+    chosen = record.event(state.event) if state.event else None
+    if chosen:
+        st.html(event_detail_html(chosen, record, lang))
+    elif state.place:
+        at = record.places[state.place]
+        st.markdown(f"**{at.name(lang)}**")
+        for event in (e for e in events if state.place in e.places):
+            st.markdown(f"- {event.title.get(lang)}")
+    else:
+        st.caption(t("overview_hint", lang))
+    if state.event or state.place:
+        if st.button(t("clear_selection", lang)):
+            _ui.set_view(state.with_(event=None, place=None))
+            st.rerun()
+
+st.subheader(t("headline_figures", lang))
+st.html(figures_html(record, lang))
