@@ -11,7 +11,7 @@ from pages import _ui
 
 st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
 
-record = _ui.atlas()
+record = _ui.load_record()
 state = _ui.sidebar(record, _ui.view(record))
 _ui.set_view(state)
 _ui.style(state.lang)
@@ -22,6 +22,8 @@ navigation = st.navigation(
         st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
         st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
         st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
+        st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
     ]
 )
+_ui.entered()
 navigation.run()

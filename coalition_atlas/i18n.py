@@ -110,6 +110,49 @@ STRINGS: dict[str, tuple[str, str]] = {
         "خط زمني يعرض {n} حدثاً حسب التاريخ والفئة؛ الجدول أدناه يسرد الأحداث نفسها.",
         "Timeline of {n} events by date and category; the table below lists the same events.",
     ),
+    # Briefing pack and downloads (export.py, briefing.py)
+    "briefing": ("موجز", "Briefing"),
+    "briefing_intro": (
+        "يجمع هذا الموجز الخط الزمني والخريطة والأحداث المعروضة، وكل حدث مع نص الوثيقة الذي يستند إليه. يعمل الملف دون اتصال بالإنترنت ويُطبع على ورق A4.",
+        "This briefing holds the timeline, the map and the events of the current view, each event with the words of the document it rests on. The file works without internet and prints on A4 paper.",
+    ),
+    "filters_applied": ("التصفية المطبّقة", "Filters applied"),
+    "no_filters": ("لا تصفية: كل أحداث الأطلس.", "None: every event of the atlas."),
+    "generated_on": ("أُعدّ في {date}", "Prepared on {date}"),
+    "contents": ("المحتويات", "Contents"),
+    "events_list": ("الأحداث ونصوصها", "The events and their sources"),
+    "cited_passages": ("الفقرات المستشهد بها كاملةً", "The cited passages in full"),
+    "places_list": ("الأماكن على الخريطة", "The places on the map"),
+    "outside_frame": ("خارج إطار الخريطة (صغّرها لتراها): {places}", "Outside the map's frame (zoom out to see them): {places}"),
+    "needs_js": (
+        "يحتاج هذا الجزء إلى متصفح حديث مع تفعيل جافاسكربت؛ قائمة الأحداث أدناه تعرض المحتوى نفسه.",
+        "This part needs a recent browser with JavaScript on; the list of events below holds the same content.",
+    ),
+    "downloads": ("التنزيل", "Downloads"),
+    "downloads_hint": ("تتبع الملفات التصفية واللغة الحاليتين.", "The files follow the current filters and language."),
+    "download_briefing": ("الموجز (HTML)", "Briefing (HTML)"),
+    "download_csv": ("الأحداث (CSV)", "Events (CSV)"),
+    "download_geojson": ("الأحداث والأماكن (GeoJSON)", "Events and places (GeoJSON)"),
+    # Presenter page
+    "presenter": ("وضع العرض", "Presenter"),
+    "tour": ("الجولة", "Tour"),
+    "tour_current": ("الأحداث المعروضة بالتصفية الحالية", "The events the current filters show"),
+    "first_step": ("الأولى", "First"),
+    "previous_step": ("السابقة", "Previous"),
+    "next_step": ("التالية", "Next"),
+    "last_step": ("الأخيرة", "Last"),
+    "step_of": ("الخطوة {n} من {total}", "Step {n} of {total}"),
+    "presenter_keys": (
+        "المفاتيح: → أو PageDown للتالية، ← أو PageUp للسابقة، Home للأولى، End للأخيرة (خارج الخريطة).",
+        "Keys: → or PageDown next, ← or PageUp previous, Home first, End last (outside the map).",
+    ),
+    "notice_unknown_tour": ("لا جولة باسم «{tour}»؛ تُعرض جولة «{default}».", "There is no tour '{tour}'; showing '{default}'."),
+    "notice_step_clamped": (
+        "لا خطوة {step} في هذه الجولة (عدد خطواتها {total})؛ تُعرض الخطوة {shown}.",
+        "There is no step {step} in this tour (it has {total}); showing step {shown}.",
+    ),
+    "tours_error": ("ملف tours.yaml فيه أخطاء؛ هذه قائمتها:", "tours.yaml has problems; here they are:"),
+    "no_place_on_map": ("لا يسمّي هذا الحدث مكاناً على الخريطة.", "This event names no place on the map."),
 }
 
 

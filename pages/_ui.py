@@ -30,7 +30,35 @@ def _load(path: str, mtime: float) -> Atlas | RecordError:
         return err
 
 
+def entered() -> None:
+    """Called by dashboard.py on every run, before the page runs."""
+    st.session_state["_via_entry"] = True
+
+
+def _through_entry() -> None:
+    """Make sure this run went through dashboard.py.
+
+    With a folder named ``pages/`` beside the entry script, a fresh Streamlit server runs
+    ``pages/<name>.py`` on its own (its first multipage mode) until some session has called
+    ``st.navigation``. A deep link opened first would then miss the sidebar, the state and the
+    style. Switch the server to ``st.navigation`` mode and rerun: the same URL path then runs
+    through dashboard.py and lands on the same page (page hashes come from the URL path).
+    """
+    if st.session_state.pop("_via_entry", False):
+        return
+    from streamlit.runtime.pages_manager import PagesManager  # no public switch exists
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def atlas() -> Atlas:
+    """For pages: the record, once the run is known to have gone through dashboard.py."""
+    _through_entry()
+    return load_record()
+
+
+def load_record() -> Atlas:
     """The record; if events.yaml is broken, the last good one and a banner (or a stop)."""
     try:
         mtime = EVENTS_PATH.stat().st_mtime
@@ -71,6 +99,7 @@ html, body, [data-testid="stApp"], [data-testid="stApp"] *:not(code):not(pre):no
   font-family: "Noto Naskh Arabic", "Source Sans Pro", sans-serif;
 }}
 [data-testid="stMain"], [data-testid="stSidebarContent"] {{ direction: {d}; text-align: start; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #333; opacity: 1; }}
 .ca-event {{ border-inline-start: 4px solid #0072B2; padding-inline-start: .8rem; margin-block: .6rem; }}
 .ca-meta {{ color: #444; font-size: .95rem; }}
 .ca-quote {{ margin: .4rem 0; padding: .4rem .8rem; background: #f4f4f4; border-radius: 4px; }}
@@ -140,3 +169,21 @@ def page_links(state: ViewState) -> None:
     for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
         with col:
             st.page_link(path, label=t(key, state.lang), query_params=params)
+
+
+def downloads(record: Atlas, state: ViewState) -> None:
+    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
+    made when its button is clicked (a callable), and a click does not rerun the page."""
+    from functools import partial
+
+    from coalition_atlas.export import MIME, export_bytes, file_name
+
+    st.subheader(t("downloads", state.lang))
+    st.caption(t("downloads_hint", state.lang))
+    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
+    for col, (fmt, label) in zip(st.columns(len(formats)), formats):
+        with col:
+            st.download_button(
+                t(label, state.lang), data=partial(export_bytes, record, state, fmt), file_name=file_name(fmt, state),
+                mime=MIME[fmt], on_click="ignore", icon=":material/download:", key=f"download_{fmt}",
+            )

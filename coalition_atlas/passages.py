@@ -1,0 +1,144 @@
+"""HTML for the Sources page: a document's header and its passages, verbatim, with the words an
+event quotes highlighted and, under each passage, the events that cite it.
+
+Plain functions; every text from the data goes through ``render.esc``. The passage text is
+cut into pieces at the offsets ``sources.find_quote`` gives on the raw text, and each piece is
+escaped on its own (never escape-then-search: the offsets belong to the raw text).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from .i18n import Lang, direction, format_day, t
+from .load import Atlas
+from .render import esc, passage_label, source_href
+from .sources import Document, Passage, find_quote
+
+Citations = dict[tuple[str, str], list[tuple[str, str]]]
+
+
+def citations(atlas: Atlas) -> Citations:
+    """Backlinks: for each (document, passage) the (event id, quote) pairs that cite it,
+    in the order of the record."""
+    out: Citations = {}
+    for event in atlas.events:
+        for ref in event.sources:
+            out.setdefault((ref.doc, ref.paragraph), []).append((event.id, ref.quote))
+    return out
+
+
+def anchor_id(doc: str, passage: str) -> str:
+    """The stable id of a passage's element on the Sources page."""
+    return f"p-{doc}-{passage}"
+
+
+def timeline_href(event_id: str, lang: Lang) -> str:
+    params = {"event": event_id}
+    if lang != "ar":
+        params["lang"] = lang
+    return f"timeline?{urlencode(params)}"
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping (or touching) ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _text_html(text: str) -> str:
+    return esc(text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` escaped, each span (offsets into the raw text) wrapped in <mark class="ca-hl">."""
+    out, at = [], 0
+    for start, end in merge_spans(spans):
+        out.append(_text_html(text[at:start]))
+        out.append(f'<mark class="ca-hl">{_text_html(text[start:end])}</mark>')
+        at = end
+    out.append(_text_html(text[at:]))
+    return "".join(out)
+
+
+def quote_spans(passage: Passage, quotes: list[str]) -> list[tuple[int, int]]:
+    return [span for span in (find_quote(passage, q) for q in quotes) if span]
+
+
+def _backlinks_html(passage: Passage, atlas: Atlas, lang: Lang, cited: list[tuple[str, str]], current: str | None) -> str:
+    d = direction(lang)
+    seen: list[str] = []
+    for event_id, _ in cited:
+        if event_id not in seen:
+            seen.append(event_id)
+    if not seen:
+        return f'<p class="ca-backlinks ca-none" dir="{d}" lang="{lang}">{esc(t("no_citations", lang))}</p>'
+    items = []
+    for event_id in seen:
+        event = atlas.event(event_id)
+        title = event.title.get(lang) if event else event_id
+        here = ' aria-current="true" class="ca-current"' if event_id == current else ""
+        items.append(
+            f"<li{here}>"
+            f'<a href="{esc(source_href(passage.doc, passage.id, event_id, lang))}" target="_self">{esc(title)}</a>'
+            f' · <a class="ca-tl" href="{esc(timeline_href(event_id, lang))}" target="_self">{esc(t("on_timeline", lang))}</a>'
+            "</li>"
+        )
+    return (
+        f'<div class="ca-backlinks" dir="{d}" lang="{lang}">'
+        f'<p class="ca-backlinks-head">{esc(t("cited_by", lang))} ({len(seen)})</p>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
+def passage_html(
+    passage: Passage,
+    atlas: Atlas,
+    lang: Lang,
+    highlight_event: str | None = None,
+    *,
+    cites: Citations | None = None,
+    target: bool = False,
+) -> str:
+    """One passage: its words verbatim (Arabic, right to left) in an element with a stable id,
+    its label linking to itself, the quotes of ``highlight_event`` marked, then the events that
+    cite it. ``cites`` may be passed in to avoid recomputing ``citations(atlas)`` per passage."""
+    cites = citations(atlas) if cites is None else cites
+    cited = cites.get((passage.doc, passage.id), [])
+    spans = quote_spans(passage, [q for e, q in cited if e == highlight_event]) if highlight_event else []
+    d = direction(lang)
+    classes = "ca-passage ca-target" if target else "ca-passage"
+    label = f"¶ {passage_label(passage.id, lang)}"
+    return (
+        f'<div class="{classes}" id="{esc(anchor_id(passage.doc, passage.id))}" dir="rtl" lang="ar">'
+        f'<p class="ca-pid" dir="{d}" lang="{lang}"><a href="{esc(source_href(passage.doc, passage.id, None, lang))}" '
+        f'target="_self" title="{esc(label)}">{esc(label)}</a></p>'
+        f'<p class="ca-ptext" dir="rtl" lang="ar">{highlighted_html(passage.text, spans)}</p>'
+        f"{_backlinks_html(passage, atlas, lang, cited, highlight_event)}"
+        "</div>"
+    )
+
+
+def document_header_html(doc: Document, lang: Lang, places: dict | None = None) -> str:
+    """Title (Arabic and English), kind, date, place, where the text comes from, and the plain
+    statement that no web address is known (none is ever made up). ``places`` (the gazetteer)
+    gives the place its name; without it the place id is shown."""
+    meta = doc.meta
+    d = direction(lang)
+    place = places.get(meta.place) if places else None
+    place_name = place.name(lang) if place is not None else meta.place
+    facts = " · ".join(esc(x) for x in (t(meta.kind, lang), format_day(meta.date, lang), place_name))
+    return (
+        f'<div class="ca-doc-header" dir="{d}" lang="{lang}" id="doc-{esc(meta.id)}">'
+        f'<p class="ca-doc-title" role="heading" aria-level="2" dir="rtl" lang="ar">{esc(meta.title.ar)}</p>'
+        f'<p class="ca-doc-title-en" dir="ltr" lang="en">{esc(meta.title.en)}</p>'
+        f'<p class="ca-meta">{facts}</p>'
+        f'<p class="ca-origin">{esc(meta.origin.get(lang))}</p>'
+        f'<p class="ca-no-url">{esc(t("no_web_address", lang))}</p>'
+        "</div>"
+    )

@@ -1,0 +1,75 @@
+"""Timeline page: the filtered events on a date axis, one lane per category.
+
+An event is chosen by clicking its mark, by the list below the chart (the keyboard's way), or
+by ?event=<id> in the URL; its whole text and quotes are shown, and the choice goes back into
+the view state (and so the URL). The table lists what the chart shows.
+"""
+
+import streamlit as st
+
+from coalition_atlas.filtering import filter_events
+from coalition_atlas.i18n import format_partial_date, t
+from coalition_atlas.render import event_detail_html
+from coalition_atlas.timeline import event_table, selected_event_id, table_labels, timeline_figure
+from pages import _ui
+
+CHART, PICK, LAST_CLICK = "timeline_chart", "timeline_pick", "timeline_last_click"
+WIDTHS = {"date": 95, "date_label": 135, "title": "large", "category": 140, "dating": 150,
+          "countries": 160, "places": 130, "event": "medium"}
+
+record = _ui.atlas()
+state = _ui.view(record)
+lang = state.lang
+if state.event and record.event(state.event) is None:  # stale or mistyped id: no event chosen
+    state = state.with_(event=None)
+    _ui.set_view(state)
+
+# A new click on the chart (Streamlit keeps the chart's selection between runs).
+clicked = selected_event_id(st.session_state.get(CHART))
+if clicked != st.session_state.get(LAST_CLICK):
+    st.session_state[LAST_CLICK] = clicked
+    if clicked and record.event(clicked) is not None:
+        state = state.with_(event=clicked)
+        _ui.set_view(state)
+
+
+def _picked() -> None:
+    _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK]))
+
+
+st.title(t("timeline", lang), anchor=False)
+events = filter_events(record.events, state)
+
+if not events:
+    st.info(t("no_events", lang))
+else:
+    st.caption(t("timeline_hint", lang))
+    figure = timeline_figure(events, lang, selected=state.event, highlight_place=state.place)
+    st.plotly_chart(
+        figure, on_select="rerun", selection_mode="points", key=CHART, theme=None,
+        config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+        alt=t("timeline_alt", lang, n=len(events)),
+    )
+
+    by_id = {e.id: e for e in events}
+    options = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+    if state.event and state.event not in by_id:  # chosen, though the filters hide it
+        options.insert(0, state.event)
+    if st.session_state.get(PICK) != state.event:
+        st.session_state[PICK] = state.event
+    st.selectbox(
+        t("select_event", lang), options, index=None, key=PICK, on_change=_picked, placeholder=t("select_event", lang),
+        format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}",
+    )
+
+chosen = record.event(state.event) if state.event else None
+if chosen is not None:
+    st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+
+if events:
+    st.subheader(t("event_table", lang), anchor=False)
+    labels = table_labels(lang)
+    st.dataframe(
+        event_table(events, lang, record.places), hide_index=True, key="timeline_table",
+        column_config={col: st.column_config.TextColumn(label, width=WIDTHS[col]) for col, label in labels.items()},
+    )
