@@ -4,6 +4,8 @@ the gazetteer. Every problem is reported, located as FILE:LINE:COL, with how to 
 from __future__ import annotations
 
 import difflib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,9 @@ from .sources import Document, find_quote, load_documents, normalize_ws
 from .yamlpos import Located, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
-EVENTS_PATH = ROOT / "events.yaml"
+# The record the app and the CLI read; COALITION_ATLAS_EVENTS points them at another file
+# (the benchmark's synthetic records, the browser tests' hostile record).
+EVENTS_PATH = Path(os.environ.get("COALITION_ATLAS_EVENTS") or ROOT / "events.yaml")
 _LANG_NAMES = {"ar": "Arabic", "en": "English"}
 
 
@@ -71,21 +75,26 @@ def _field_name(loc: tuple) -> str:
     return names[-1] if names else "value"
 
 
-def _explain(err: dict, prefix: tuple, src: Located) -> Problem:
+def _explain(
+    err: dict, prefix: tuple, src: Located, owner: Callable[[tuple], type[BaseModel] | None] = model_at,
+    example: str = "events.yaml's first event",
+) -> Problem:
+    """One pydantic error, said for people. ``owner(loc)``: the model holding the field at
+    ``loc`` (for suggestions; events.yaml's models by default); ``example``: where to look."""
     loc = prefix + tuple(err["loc"])
     kind, field = err["type"], _field_name(loc)
     given = err.get("input")
     if kind == "extra_forbidden":
-        model = model_at(loc[:-1])
+        model = owner(loc[:-1])
         fields = list(model.model_fields) if model else []
         return src.problem(loc, f"unknown field '{loc[-1]}'", _suggest(loc[-1], fields), key=True)
     if kind == "missing":
         if field in _LANG_NAMES:
             parent = _field_name(loc[:-1])
             return src.problem(loc[:-1], f"'{parent}' has no {_LANG_NAMES[field]} text", f"add `{field}: \"…\"`")
-        return src.problem(loc[:-1], f"missing field '{field}'", f"add `{field}:` (see events.yaml's first event)")
+        return src.problem(loc[:-1], f"missing field '{field}'", f"add `{field}:` (see {example})")
     if kind == "literal_error":
-        model = model_at(loc[:-1])
+        model = owner(loc[:-1])
         choices = allowed_values(model.model_fields[field].annotation) if model and field in model.model_fields else ()
         return src.problem(loc, f"unknown {field} '{given}'", _suggest(given, choices) if choices else err["msg"])
     if kind == "string_too_short" or (kind == "too_short" and field == "sources"):
@@ -118,17 +127,20 @@ def _explain(err: dict, prefix: tuple, src: Located) -> Problem:
     return src.problem(loc, f"'{field}': {err['msg']}", "see `python -m coalition_atlas schema`")
 
 
-def _errors(exc: ValidationError, prefix: tuple, src: Located) -> list[Problem]:
+def _errors(
+    exc: ValidationError, prefix: tuple, src: Located, owner: Callable[[tuple], type[BaseModel] | None] = model_at,
+    example: str = "events.yaml's first event",
+) -> list[Problem]:
     errors = exc.errors(include_url=False)
     # a misspelt field shows up twice: unknown 'sumary' and missing 'summary'; say it once
     misspelt = set()
     for e in errors:
         if e["type"] == "extra_forbidden":
-            model = model_at(prefix + tuple(e["loc"][:-1]))
+            model = owner(prefix + tuple(e["loc"][:-1]))
             close = difflib.get_close_matches(str(e["loc"][-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6)
             misspelt.update((tuple(e["loc"][:-1]), c) for c in close)
     return [
-        _explain(e, prefix, src)
+        _explain(e, prefix, src, owner, example)
         for e in errors
         if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
     ]

@@ -382,3 +382,9 @@ def _wait_for_app_run_fixture() -> Callable[..., None]:
 def _screenshot_path_fixture() -> Callable[[str], Path]:
     """``screenshot_path(name) -> Path``, as a fixture."""
     return screenshot_path
+
+
+@pytest.fixture(name="start_streamlit", scope="session")
+def _start_streamlit_fixture() -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """``start_streamlit`` as a fixture, for tests that need a server of their own (env, flags)."""
+    return start_streamlit

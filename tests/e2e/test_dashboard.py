@@ -154,7 +154,7 @@ def test_every_page_screenshot_and_accessibility(page, app_server, wait_for_app_
         marks(page)
     settle(page, wait_for_app_run)
     assert page.locator('[data-testid="stException"]').count() == 0
-    page.screenshot(path=str(screenshot_path(f"{name}-{lang}.png")))
+    page.screenshot(path=str(screenshot_path(f"{name}-{lang}")))
     assert page.external_requests == []
     if not AXE.is_file():
         (pytest.fail if os.environ.get("CI") == "true" else pytest.skip)("axe-core missing: npm ci --prefix tests/e2e")
