@@ -55,7 +55,7 @@ def _through_entry() -> None:
 def atlas() -> Atlas:
     """For pages: the record, once the run is known to have gone through dashboard.py."""
     _through_entry()
-    return load_record()
+    return st.session_state["_record"]
 
 
 def load_record() -> Atlas:
@@ -66,13 +66,14 @@ def load_record() -> Atlas:
         mtime = 0.0
     found = _load(str(EVENTS_PATH), mtime)
     if isinstance(found, Atlas):
-        st.session_state["last_good_atlas"] = found
+        st.session_state["last_good_atlas"] = st.session_state["_record"] = found
         return found
     lang = st.session_state.get("view", ViewState()).lang
     st.error(t("record_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in found.problems))
     last = st.session_state.get("last_good_atlas")
     if last is None:
         st.stop()
+    st.session_state["_record"] = last
     return last
 
 
