@@ -1,0 +1,528 @@
+"""The map: the record's places on the shipped country outlines, drawn with folium.
+
+No tiles by default (the app runs offline): the base layer is geodata/countries.geojson,
+simplified once. One marker per place the shown events name, in three styles: liberated
+places (a vermilion diamond), other named places (a blue disc), regions (a dashed ring).
+Every marker is a ``DivIcon`` with the classes ``ca-place ca-place-<id>`` (and
+``ca-liberated`` / ``ca-other`` / ``ca-region``, ``ca-selected``): hooks for tests and CSS.
+
+Escaping. folium 0.20 puts text into JavaScript *template literals* (backquoted strings)
+without HTML-escaping it:
+
+* ``folium.Popup(html)`` (``parse_html=False``) wraps the string in
+  ``branca.element.Html(script=True)``, which renders it raw, and folium's template writes
+  it inside ``$(`…`)[0]``; the only escaping is ``escape_backticks`` (`` ` `` → ``\\` ``,
+  not after a backslash). ``${…}`` would run as JavaScript, a backslash would escape
+  the closing quote.
+* ``folium.Tooltip(text)`` writes ``text`` raw inside `` `<div>…</div>` ``: no escaping.
+* ``GeoJsonTooltip`` builds ``innerHTML`` from feature properties in the browser: raw.
+* ``DivIcon(html=…)`` and Marker options go through ``tojavascript`` (JSON with ``<>&'``
+  as ``\\u00XX``): safe for the script, but Leaflet sets the icon's ``innerHTML``.
+
+So every text from the data goes through :func:`esc_js` (HTML-escaped, and ``\\`` `` ` ``
+``$`` as character references, which the browser's HTML parser turns back into text).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+import shapely.geometry
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from . import offline
+from .gazetteer import COUNTRIES_PATH, Place
+from .i18n import Lang, direction, format_partial_date, t
+from .load import Atlas, country_name
+from .models import Event
+from .render import esc, source_href
+
+SIMPLIFY_TOLERANCE = 0.1  # degrees; Iraq keeps ~80 vertices, the file ~0.5 MB
+REGION_BOUNDS = [[12.0, 8.0], [42.5, 62.0]]  # [[south, west], [north, east]]: North Africa to Iran
+SINGLE_PLACE_ZOOM = 6
+FIT_PADDING = (36, 36)
+FIT_PADDING_BOTTOM_RIGHT = (36, 150)  # the legend (and names under markers) at the bottom
+FIT_MAX_ZOOM = 7
+POPUP_MAX_HEIGHT = 300  # px; longer popups scroll (Mosul has four quotes)
+CLICK_TOLERANCE_DEG = 0.02  # a marker click reports the marker's own position
+FONT_STACK = "'Noto Naskh Arabic', 'Source Sans Pro', sans-serif"
+
+# Okabe–Ito colours (safe for colour-blind readers) on a pale base map.
+LIBERATED_COLOUR = "#D55E00"
+PLACE_COLOUR = "#0072B2"
+REGION_COLOUR = "#555555"
+LAND, LAND_NAMED, SEA, BORDER = "#f3f1ea", "#dcebf5", "#e8eef2", "#9a9a9a"
+
+
+# --- the base layer ------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def countries_frame() -> gpd.GeoDataFrame:
+    """geodata/countries.geojson (iso_a3, name_en, name_ar, geometry), read once."""
+    return gpd.read_file(COUNTRIES_PATH)
+
+
+@functools.lru_cache(maxsize=1)
+def base_layer_geojson() -> dict:
+    """The country outlines, simplified for the browser, as a GeoJSON dict (cached: do not
+    modify it; :func:`event_map` copies the features it needs)."""
+    frame = countries_frame()
+    original = frame.geometry.values
+    # coverage simplification keeps neighbours' shared borders shared
+    geoms = shapely.coverage_simplify(original, SIMPLIFY_TOLERANCE, simplify_boundary=True)
+    geoms = shapely.set_precision(geoms, 0.01)
+    geoms = np.where(shapely.is_empty(geoms), original, geoms)  # tiny islands: keep as they were
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, 2))
+    features = []
+    for row, geom in zip(frame.itertuples(index=False), geoms):
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.iso_a3,
+                "properties": {"iso_a3": row.iso_a3, "name_en": row.name_en, "name_ar": row.name_ar},
+                "geometry": shapely.geometry.mapping(geom),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- escaping -------------------------------------------------------------------------------
+
+def esc_js(text: object) -> str:
+    """Text for HTML that folium writes inside a JavaScript template literal.
+
+    HTML-escaped (``& < > " '``), and the three characters a template literal gives meaning
+    to (backslash, backquote, dollar) as character references, so that nothing from the data
+    can end the literal, interpolate ``${…}``, or become markup.
+    """
+    return esc(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+# --- what the markers show ------------------------------------------------------------------
+
+def places_of(events: Iterable[Event], atlas: Atlas) -> dict[str, int]:
+    """The places the events name (known to the gazetteer), each with how many events name it,
+    in order of first mention."""
+    counts: dict[str, int] = {}
+    for event in events:
+        for pid in dict.fromkeys(event.places):
+            if pid in atlas.places:
+                counts[pid] = counts.get(pid, 0) + 1
+    return counts
+
+
+def place_style(place: Place) -> str:
+    """"liberated", "region" or "other": which of the three marker styles."""
+    if place.liberated:
+        return "liberated"
+    return "region" if place.kind == "region" else "other"
+
+
+def place_html(
+    place: Place,
+    atlas: Atlas,
+    events: Sequence[Event],
+    lang: Lang,
+    *,
+    for_map: bool = True,
+) -> str:
+    """The place, what each document reports of it (date, verbatim quote, English, link to the
+    passage), and the titles of ``events`` (those shown that name it).
+
+    ``for_map``: text escaped for folium's template literal and links that open the Sources
+    page in a new tab. Streamlit's component iframe is sandboxed without
+    ``allow-top-navigation``, so ``target="_top"``/``"_parent"`` links are blocked there;
+    ``_blank`` (``allow-popups``) works. Otherwise (for ``st.markdown``): relative links in the
+    same tab, like ``render.event_detail_html``.
+    """
+    e = esc_js if for_map else esc
+    d = direction(lang)
+    kind = t("liberated", lang) if place.liberated else t("region_place" if place.kind == "region" else "other_place", lang)
+    where = country_name(place.country, lang) if place.country else ""
+    rows = [
+        f'<div class="ca-popup" dir="{d}" lang="{lang}" style="font-family: {FONT_STACK}; text-align: start;">',
+        f'<h4 class="ca-popup-name">{e(place.name(lang))}</h4>',
+        f'<p class="ca-popup-kind">{e(kind)}{" · " + e(where) if where else ""}</p>',
+    ]
+    if place.status:
+        rows.append(f'<p class="ca-popup-head">{e(t("place_reports", lang))}</p>')
+    for status in place.status:
+        doc = atlas.documents.get(status.doc)
+        title = doc.meta.title.get(lang) if doc else status.doc
+        href = source_href(status.doc, status.paragraph, lang=lang)
+        link = (
+            f'<a class="ca-source" href="/{esc(href)}" target="_blank" rel="noopener">'
+            if for_map
+            else f'<a class="ca-source" href="{esc(href)}" target="_self">'
+        )
+        rows.append(
+            '<div class="ca-quote" role="group">'  # not <blockquote>: Streamlit greys those out
+            f'<p class="ca-popup-date">{e(format_partial_date(status.date, lang))}</p>'
+            f'<p dir="rtl" lang="ar" class="ca-ar">«{e(status.quote)}»</p>'
+            f'<p dir="ltr" lang="en" class="ca-en">“{e(status.en)}”</p>'
+            f'<p class="ca-cite">{link}{e(t("read_in_source", lang))}{" ↗" if for_map else ""}</a>'
+            f' · <span class="ca-popup-doc">{e(title)}</span></p>'
+            "</div>"
+        )
+    if events:
+        rows.append(f'<p class="ca-popup-head">{e(t("events_here", lang))}</p>')
+        rows.append(
+            '<ul class="ca-popup-events">'
+            + "".join(
+                f'<li data-event-id="{e(ev.id)}">{e(ev.title.get(lang))} '
+                f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
+                for ev in events
+            )
+            + "</ul>"
+        )
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def _icon(place: Place, count: int, lang: Lang, selected: bool) -> folium.DivIcon:
+    style = place_style(place)
+    size = {"liberated": 26, "other": 22, "region": 34}[style] + (10 if selected else 0)
+    rank = (1000 if selected else 0) + {"liberated": 300, "other": 200, "region": 100}[style] + count
+    classes = f"ca-place ca-place-{place.id} ca-{style}" + (" ca-selected" if selected else "")
+    html = (
+        f'<div class="ca-shape" style="width:{size}px;height:{size}px;">'
+        f'<span class="ca-count">{count}</span></div>'
+        f'<span class="ca-label" dir="auto" data-rank="{rank}">{esc_js(place.name(lang))}</span>'
+    )
+    return folium.DivIcon(
+        html=html,
+        icon_size=(size, size),
+        icon_anchor=(size // 2, size // 2),
+        popup_anchor=(0, -size // 2),
+        class_name=classes,
+    )
+
+
+MAP_CSS = f"""
+.leaflet-container {{ background: {SEA}; font-family: {FONT_STACK}; }}
+.ca-place {{ overflow: visible; }}
+.ca-place .ca-shape {{ box-sizing: border-box; display: flex; align-items: center; justify-content: center;
+  border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.45); }}
+.ca-place .ca-count {{ color: #fff; font: 700 12px/1 sans-serif; }}
+.ca-liberated .ca-shape {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg); border-radius: 3px; }}
+.ca-liberated .ca-count {{ transform: rotate(-45deg); }}
+.ca-other .ca-shape {{ background: {PLACE_COLOUR}; border-radius: 50%; }}
+.ca-region .ca-shape {{ background: rgba(85,85,85,.12); border: 2px dashed {REGION_COLOUR}; border-radius: 50%;
+  box-shadow: none; }}
+.ca-region .ca-count {{ color: {REGION_COLOUR}; }}
+.ca-selected .ca-shape {{ border: 3px solid #000; box-shadow: 0 0 0 4px #ffe08a, 0 1px 4px rgba(0,0,0,.5); }}
+.ca-region.ca-selected .ca-shape {{ border-style: dashed; }}
+.ca-place .ca-label {{ position: absolute; top: 100%; left: 50%; transform: translateX(-50%); margin-top: 2px;
+  white-space: nowrap; font: 600 13px/1.2 {FONT_STACK}; color: #1a1a1a;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }}
+.ca-place .ca-label[data-at="above"] {{ top: auto; bottom: 100%; margin: 0 0 2px; }}
+.ca-place .ca-label[data-at="after"], .ca-place .ca-label[data-at="before"] {{ top: 50%; margin: 0; }}
+.ca-place .ca-label[data-at="after"] {{ left: 100%; transform: translate(4px, -50%); }}
+.ca-place .ca-label[data-at="before"] {{ left: auto; right: 100%; transform: translate(-4px, -50%); }}
+.ca-selected .ca-label {{ font-weight: 700; font-size: 15px; }}
+.ca-ring {{ border-radius: 50%; box-sizing: border-box; border: 3px solid #000; pointer-events: none;
+  box-shadow: 0 0 0 4px #ffe08a, inset 0 0 0 2px #ffe08a; }}
+.ca-place:focus-visible {{ outline: 3px solid #000; outline-offset: 3px; }}
+.leaflet-popup-content {{ font-family: {FONT_STACK}; font-size: 14px; line-height: 1.5; }}
+.ca-popup h4 {{ margin: 0 0 .2rem; font-size: 1.15rem; padding-inline-end: 1rem; }}
+.ca-popup p {{ margin: .15rem 0; }}
+.ca-popup-kind, .ca-popup-date {{ color: #555; font-size: .85rem; }}
+.ca-popup-head {{ font-weight: 700; margin-top: .5rem !important; }}
+.ca-popup .ca-quote {{ margin: .3rem 0; padding: .3rem .5rem; background: #f4f4f4; border-radius: 4px; }}
+.ca-popup .ca-ar {{ font-size: 1.05rem; }}
+.ca-popup ul {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
+.ca-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px; font: 13px/1.6 {FONT_STACK};
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.ca-legend .ca-key {{ display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin-inline-end: 6px;
+  box-sizing: border-box; }}
+.ca-key.ca-liberated {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg) scale(.85); }}
+.ca-key.ca-other {{ background: {PLACE_COLOUR}; border-radius: 50%; }}
+.ca-key.ca-region {{ border: 2px dashed {REGION_COLOUR}; border-radius: 50%; }}
+.ca-key.ca-named {{ background: {LAND_NAMED}; border: 1px solid {BORDER}; }}
+"""
+
+
+class Legend(MacroElement):
+    """A Leaflet control holding ``html`` (written as a JSON string, set as innerHTML)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create('div', 'ca-legend');
+            div.setAttribute('dir', {{ this.dir|tojson }});
+            div.innerHTML = {{ this.html|tojavascript }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, lang: Lang):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.dir = direction(lang)
+        self.position = "bottomright" if lang == "ar" else "bottomleft"
+
+
+def legend_html(lang: Lang) -> str:
+    keys = [("liberated", "liberated"), ("other", "other_place"), ("region", "region_place"), ("named", "country_named")]
+    return "<br>".join(f'<span class="ca-key ca-{cls}"></span>{esc(t(key, lang))}' for cls, key in keys)
+
+
+# --- the map --------------------------------------------------------------------------------
+
+def _bounds(points: list[tuple[float, float]]) -> list[list[float]]:
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def highlighted_places(atlas: Atlas, selected_place: str | None, selected_event: str | None) -> set[str]:
+    """The chosen place and the chosen event's places (those the gazetteer knows)."""
+    found = {selected_place} if selected_place in atlas.places else set()
+    event = atlas.event(selected_event) if selected_event else None
+    if event is not None:
+        found.update(p for p in event.places if p in atlas.places)
+    return found
+
+
+def selection_layer(
+    atlas: Atlas, selected_place: str | None = None, selected_event: str | None = None
+) -> folium.FeatureGroup | None:
+    """Rings around the chosen places, as a layer for st_folium's ``feature_group_to_add``.
+
+    streamlit-folium swaps such a layer without reloading the map, so a click that chooses a
+    place keeps the map as it is (its open popup, zoom and pan); a map rebuilt with
+    ``event_map(selected_place=…)`` is a new script, and the component starts afresh.
+    """
+    chosen = highlighted_places(atlas, selected_place, selected_event)
+    if not chosen:
+        return None
+    layer = folium.FeatureGroup(name="selection", control=False)
+    for pid in sorted(chosen):
+        place = atlas.places[pid]
+        size = {"liberated": 26, "other": 22, "region": 34}[place_style(place)] + 18
+        folium.Marker(
+            [place.lat, place.lon],
+            icon=folium.DivIcon(html="", icon_size=(size, size), icon_anchor=(size // 2, size // 2),
+                                class_name=f"ca-ring ca-ring-{pid}"),
+            interactive=False, keyboard=False, z_index_offset=-2000,  # beneath: names stay readable
+        ).add_to(layer)
+    return layer
+
+
+class LabelDeclutter(MacroElement):
+    """Places each name below, above, after or before its marker, wherever it overlaps no
+    town's marker and no name of more weight (chosen, then liberated, then other places,
+    then regions; more events first), or hides it. Regions' pale rings are areas: names may
+    cross them.
+    Run when the map is ready, after each zoom, move or resize; hidden names come back as
+    one zooms in."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var SIDES = ['below', 'above', 'after', 'before'];
+            function declutter() {
+                var box = map.getContainer();
+                // towns' shapes as drawn (a diamond's corners reach past its box); regions'
+                // pale rings are areas, names may cross them
+                var shapes = Array.prototype.map.call(box.querySelectorAll('.ca-place:not(.ca-region) .ca-shape'),
+                    function (el) { return {owner: el.parentNode, r: el.getBoundingClientRect()}; });
+                var placed = [];
+                var labels = Array.prototype.slice.call(box.querySelectorAll('.ca-place .ca-label'));
+                labels.sort(function (a, b) { return Number(b.dataset.rank) - Number(a.dataset.rank); });
+                labels.forEach(function (label) {
+                    var free = null;
+                    for (var i = 0; i < SIDES.length && !free; i++) {
+                        label.dataset.at = SIDES[i];
+                        var r = label.getBoundingClientRect();
+                        var hits = function (p) {
+                            return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+                        };
+                        var clash = placed.some(hits) || shapes.some(function (s) {
+                            return s.owner !== label.parentNode && hits(s.r);
+                        });
+                        if (!clash) { free = r; }
+                    }
+                    if (!free) { label.dataset.at = SIDES[0]; }
+                    label.style.visibility = free ? '' : 'hidden';
+                    if (free) { placed.push(free); }
+                });
+            }
+            map.on('zoomend moveend resize', declutter);
+            map.whenReady(function () { setTimeout(declutter, 0); setTimeout(declutter, 500); });
+            if (document.fonts && document.fonts.ready) { document.fonts.ready.then(declutter); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelDeclutter"
+
+
+class FocusWithoutScroll(MacroElement):
+    """Leaflet focuses the map on mousedown (for its arrow keys) and then restores the
+    scroll of its own window only. Inside streamlit-folium's iframe the *page* scrolls
+    instead when the map is not wholly in view (560 px on a 768 px screen): between
+    mousedown and mouseup the marker moves away from the pointer and the click is lost.
+    Focus the map with ``preventScroll`` instead; the keyboard handler stays."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var keyboard = map.keyboard;
+            if (!keyboard) { return; }
+            var enabled = keyboard.enabled();
+            keyboard.disable();
+            keyboard._onMouseDown = function () {
+                if (this._focused) { return; }
+                this._map._container.focus({preventScroll: true});
+            };
+            if (enabled) { keyboard.enable(); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FocusWithoutScroll"
+
+
+def _inside(place: Place, bounds: list[list[float]] = REGION_BOUNDS) -> bool:
+    (south, west), (north, east) = bounds
+    return south <= place.lat <= north and west <= place.lon <= east
+
+
+def _in_view(shown: Iterable[str], highlighted: set[str], atlas: Atlas) -> list[str]:
+    """The places the view fits: those in the region the documents are about (North Africa
+    to Iran), when there are some, plus what is highlighted; meeting cities far away
+    (Washington, Astana) would otherwise shrink the region to a corner of a world map.
+    They keep their markers, one zoom-out away, and stay in the page's list of places."""
+    shown = list(shown)
+    near = [p for p in shown if _inside(atlas.places[p]) or p in highlighted]
+    return near if any(_inside(atlas.places[p]) for p in near) else shown
+
+
+def event_map(
+    atlas: Atlas,
+    events: Sequence[Event],
+    lang: Lang,
+    selected_place: str | None = None,
+    selected_event: str | None = None,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """The map of ``events``: their places on the country outlines, ready for st_folium."""
+    events = list(events)
+    counts = places_of(events, atlas)
+    highlighted = highlighted_places(atlas, selected_place, selected_event)
+    if selected_place in highlighted:
+        counts.setdefault(selected_place, 0)  # chosen in the URL: shown even if filtered out
+    highlighted &= set(counts)
+
+    points = [(atlas.places[p].lat, atlas.places[p].lon) for p in _in_view(counts, highlighted, atlas)]
+    single = len(set(points)) == 1
+    m = folium.Map(
+        tiles=None, location=list(points[0]) if single else [33.0, 40.0],
+        zoom_start=SINGLE_PLACE_ZOOM if single else 4, min_zoom=2, control_scale=True,
+    )
+    if not single:  # the events' places, or (none) the region
+        m.fit_bounds(_bounds(points) if points else REGION_BOUNDS, padding_top_left=FIT_PADDING,
+                     padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
+    m.get_root().header.add_child(Element(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")
+
+    named = {c for ev in events for c in ev.countries}
+    features = [
+        {
+            "type": "Feature",
+            "id": f["id"],
+            "properties": {"label": esc(f["properties"]["name_ar" if lang == "ar" else "name_en"]), "named": f["id"] in named},
+            "geometry": f["geometry"],
+        }
+        for f in base_layer_geojson()["features"]
+    ]
+    fill = 0.55 if online_tiles else 1.0
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=t("countries", lang),
+        style_function=lambda f: {
+            "fillColor": LAND_NAMED if f["properties"]["named"] else LAND,
+            "fillOpacity": fill,
+            "color": BORDER,
+            "weight": 0.7,
+        },
+        highlight_function=lambda f: {"weight": 1.6, "color": "#666"},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["label"], labels=False, sticky=True,
+            style=f"font-family: {FONT_STACK}; font-size: 13px; direction: {direction(lang)};",
+        ),
+        attribution="Natural Earth",
+    ).add_to(m)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False).add_to(m)
+
+    at_place: dict[str, list[Event]] = {pid: [] for pid in counts}
+    for ev in events:
+        for pid in dict.fromkeys(ev.places):
+            if pid in at_place:
+                at_place[pid].append(ev)
+    markers = folium.FeatureGroup(name=t("places", lang)).add_to(m)
+    # stacking: z_index_offset below (Leaflet otherwise stacks markers by latitude)
+    order = sorted(counts, key=lambda pid: (atlas.places[pid].kind != "region", pid in highlighted))
+    for pid in order:
+        place = atlas.places[pid]
+        selected = pid in highlighted
+        folium.Marker(
+            [place.lat, place.lon],
+            icon=_icon(place, counts[pid], lang, selected),
+            popup=folium.Popup(place_html(place, atlas, at_place[pid], lang), max_width=360, max_height=POPUP_MAX_HEIGHT,
+                               auto_pan_padding_bottom_right=(20, 110)),  # clear of the legend
+            tooltip=folium.Tooltip(esc_js(place.name(lang)), direction="top", sticky=False,
+                                   style=f"font-family: {FONT_STACK}; font-size: 14px;"),
+            z_index_offset=1000 if selected else -1000 if place.kind == "region" else 0,  # regions beneath
+        ).add_to(markers)
+
+    Legend(legend_html(lang), lang).add_to(m)
+    LabelDeclutter().add_to(m)
+    FocusWithoutScroll().add_to(m)
+    if online_tiles:
+        folium.LayerControl(collapsed=True).add_to(m)
+    return offline.localize(m)
+
+
+def place_for_click(st_folium_result: dict | None, atlas: Atlas) -> str | None:
+    """The place a streamlit-folium click chose: the marker at the clicked position (a marker
+    click reports its own coordinates), else the place whose name is the clicked tooltip."""
+    if not st_folium_result:
+        return None
+    clicked = st_folium_result.get("last_object_clicked") or {}
+    try:
+        lat, lng = float(clicked["lat"]), float(clicked["lng"])
+    except (KeyError, TypeError, ValueError):
+        lat = lng = math.nan
+    if not math.isnan(lat):
+        best = min(atlas.places.values(), key=lambda p: math.hypot(p.lat - lat, p.lon - lng), default=None)
+        if best is not None and math.hypot(best.lat - lat, best.lon - lng) <= CLICK_TOLERANCE_DEG:
+            return best.id
+    tooltip = " ".join(str(st_folium_result.get("last_object_clicked_tooltip") or "").split())
+    if tooltip:
+        for place in atlas.places.values():
+            if tooltip in (place.name_ar, place.name_en):
+                return place.id
+    return None

@@ -1,0 +1,313 @@
+"""The map (coalition_atlas.maps), checked in the HTML folium renders: no browser.
+
+The escaping tests read the JavaScript folium writes the way the browser will: the popup and
+tooltip strings are JavaScript template literals (`…`) whose content jQuery/Leaflet parse as
+HTML; the marker icons are JSON strings set as innerHTML. Each is parsed here with
+html.parser and must hold the hostile text as text, never as an element.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+from html.parser import HTMLParser
+
+import folium
+import pytest
+
+from coalition_atlas import maps, offline
+from coalition_atlas.filtering import filter_events
+from coalition_atlas.gazetteer import PlaceStatus
+from coalition_atlas.load import load_atlas
+from coalition_atlas.models import Bilingual
+from coalition_atlas.render import source_href
+from coalition_atlas.viewstate import ViewState
+
+HOSTILE_NAME = "</script><img src=x onerror=alert(1)>"
+HOSTILE_QUOTE = "قال \"هنا\" و'هناك' `${alert(2)}` \\` </textarea><b>bold</b>"
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def rendered(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def marker_ids(page: str) -> set[str]:
+    return set(re.findall(r"ca-place ca-place-([a-z0-9-]+)", page))
+
+
+def marker_classes(page: str, pid: str) -> set[str]:
+    found = re.search(rf'"(ca-place ca-place-{re.escape(pid)}(?: [a-z-]+)*)"', page)
+    assert found, pid
+    return set(found.group(1).split())
+
+
+def popups(page: str) -> list[str]:
+    """The content of every popup template literal: $(`…`)[0]."""
+    return re.findall(r"\$\(`(.*?)`\)\[0\]", page, flags=re.S)
+
+
+def tooltips(page: str) -> list[str]:
+    return re.findall(r"bindTooltip\(\s*`(.*?)`,", page, flags=re.S)
+
+
+def icon_htmls(page: str) -> list[str]:
+    return [json.loads(s) for s in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', page)]
+
+
+def js_literal(raw: str) -> str:
+    """The string a JavaScript template literal's body stands for. Fails on what would not
+    stay a plain string: an interpolation, or a backquote that ends the literal."""
+    assert "${" not in raw, raw
+    assert not re.search(r"(?<!\\)`", raw), raw
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else m.group(1), raw)
+
+
+class Dom(HTMLParser):
+    """The elements and the text the browser would make of an HTML fragment."""
+
+    def __init__(self, fragment: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[dict] = []
+        self.text: list[str] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.append(dict(attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+
+# --- markers ---------------------------------------------------------------------------------
+
+def test_markers_for_the_record_places(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    assert {"mosul", "raqqa", "sirte", "al-bab", "jarablus"} <= marker_ids(page)
+    assert marker_ids(page) == set(maps.places_of(atlas.events, atlas))
+    # one marker per place, however many events name it; the marker gives the count
+    assert page.count("ca-place ca-place-mosul ") == 1
+    n = sum("mosul" in e.places for e in atlas.events)
+    mosul = next(h for h in icon_htmls(page) if ">الموصل<" in h)
+    assert f'<span class="ca-count">{n}</span>' in mosul and n > 1
+
+
+def test_filtering_to_one_country_leaves_only_its_places(atlas):
+    events = filter_events(atlas.events, ViewState(countries=("LBY",)))
+    page = rendered(maps.event_map(atlas, events, "en"))
+    ids = marker_ids(page)
+    assert ids == {p for e in events for p in e.places} and {"sirte", "benghazi"} <= ids
+    # every place with a country is in Libya (regions like "Africa" have none)
+    assert all(atlas.places[p].country in ("LBY", None) for p in ids), ids
+    assert "mosul" not in ids and "paris" not in ids
+
+
+def test_liberated_places_stand_out_in_shape_and_colour(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en"))
+    assert "ca-liberated" in marker_classes(page, "mosul")
+    assert "ca-other" in marker_classes(page, "paris")
+    assert "ca-region" in marker_classes(page, "northeast-syria")
+    css = maps.MAP_CSS
+    liberated = re.search(r"\.ca-liberated \.ca-shape \{([^}]*)\}", css).group(1)
+    other = re.search(r"\.ca-other \.ca-shape \{([^}]*)\}", css).group(1)
+    region = re.search(r"\.ca-region \.ca-shape \{([^}]*)\}", css).group(1)
+    assert maps.LIBERATED_COLOUR in liberated and "rotate(45deg)" in liberated  # a diamond
+    assert maps.PLACE_COLOUR in other and "border-radius: 50%" in other  # a disc
+    assert "dashed" in region
+    assert maps.LIBERATED_COLOUR.lower() != maps.PLACE_COLOUR.lower()
+    assert css.split("\n", 2)[1] in page  # the style travels with the map
+
+
+def test_selected_place_and_event_are_highlighted(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en", selected_place="raqqa"))
+    assert "ca-selected" in marker_classes(page, "raqqa")
+    assert "ca-selected" not in marker_classes(page, "mosul")
+    event = next(e for e in atlas.events if len(e.places) > 1)
+    page = rendered(maps.event_map(atlas, atlas.events, "en", selected_event=event.id))
+    for pid in event.places:
+        assert "ca-selected" in marker_classes(page, pid)
+    others = set(maps.places_of(atlas.events, atlas)) - set(event.places)
+    assert all("ca-selected" not in marker_classes(page, p) for p in others)
+
+
+# --- popups and tooltips ---------------------------------------------------------------------
+
+def test_popup_has_the_quotes_and_links_to_the_passage(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    mosul = atlas.places["mosul"]
+    (popup,) = [p for p in popups(page) if 'class="ca-popup-name">الموصل<' in p]
+    dom = Dom(popup)
+    links = [a for tag, a in zip(dom.tags, dom.attrs) if tag == "a"]
+    for status in mosul.status:
+        assert status.quote in dom.all_text and status.en in dom.all_text
+        href = "/" + source_href(status.doc, status.paragraph)
+        assert any(a["href"] == href for a in links), (href, links)
+    # The component iframe is sandboxed without allow-top-navigation: _top/_parent are
+    # blocked there (checked in Chromium), a new tab (allow-popups) works.
+    assert links and all(a["target"] == "_blank" and a["href"].startswith("/sources?doc=") for a in links)
+    assert 'dir="rtl"' in popup and "Noto Naskh Arabic" in popup
+    shown = [e for e in atlas.events if "mosul" in e.places]
+    assert all(e.title.ar in dom.all_text for e in shown)
+    assert '"maxWidth": 360' in page
+
+
+def test_english_popup_and_links_keep_the_language(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en"))
+    (popup,) = [p for p in popups(page) if 'class="ca-popup-name">Raqqa<' in p]
+    assert 'dir="ltr"' in popup and "lang=en" in popup and "Read in the source" in popup
+
+
+def _hostile(atlas):
+    place = atlas.places["mosul"]
+    status = PlaceStatus(doc=place.status[0].doc, paragraph=place.status[0].paragraph, date="2017-03",
+                         quote=HOSTILE_QUOTE, en=HOSTILE_QUOTE)
+    bad = place.model_copy(update={"name_ar": HOSTILE_NAME, "name_en": HOSTILE_NAME, "status": [status]})
+    event = next(e for e in atlas.events if "mosul" in e.places)
+    event = event.model_copy(update={"title": Bilingual(ar=HOSTILE_QUOTE, en=HOSTILE_NAME)})
+    return dataclasses.replace(atlas, places={**atlas.places, "mosul": bad}), [event]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_hostile_text_comes_out_as_text(atlas, lang):
+    hostile, events = _hostile(atlas)
+    page = rendered(maps.event_map(hostile, events, lang, selected_place="mosul"))
+    assert HOSTILE_NAME not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    assert "${alert" not in page  # no template-literal interpolation from the data
+    fragments = popups(page) + tooltips(page) + icon_htmls(page)
+    assert len(popups(page)) == 1 and len(icon_htmls(page)) == 1
+    for fragment in fragments:
+        dom = Dom(js_literal(fragment))
+        assert not {"img", "script", "b", "textarea"} & set(dom.tags), dom.tags
+    popup = Dom(js_literal(popups(page)[0])).all_text
+    assert HOSTILE_NAME in popup and HOSTILE_QUOTE in popup  # shown, verbatim, as text
+    marker_tips = [Dom(js_literal(t)).all_text.strip() for t in tooltips(page)]
+    assert HOSTILE_NAME in marker_tips
+    assert HOSTILE_NAME in Dom(icon_htmls(page)[0]).all_text
+
+
+def test_esc_js_round_trips_through_the_html_parser():
+    for text in (HOSTILE_NAME, HOSTILE_QUOTE, "a & b", "ص\u200fم"):
+        out = maps.esc_js(text)
+        assert html.unescape(out) == text
+        assert not set(out) & set("<>\"'`$\\")
+
+
+def test_country_tooltips_are_escaped_names_in_the_language(atlas):
+    for lang, iraq in (("ar", "العراق"), ("en", "Iraq")):
+        m = maps.event_map(atlas, atlas.events, lang)
+        (layer,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+        labels = {f["id"]: f["properties"]["label"] for f in layer.data["features"]}
+        assert labels["IRQ"] == iraq
+        assert all(v == maps.esc(html.unescape(v)) for v in labels.values())
+
+
+def test_countries_named_in_the_events_are_tinted(atlas):
+    def named(events):
+        m = maps.event_map(atlas, events, "en")
+        (layer,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+        return {f["id"] for f in layer.data["features"] if f["properties"]["named"]}
+
+    assert {"IRQ", "SYR", "LBY"} <= named(atlas.events)
+    libya = filter_events(atlas.events, ViewState(countries=("LBY",)))
+    assert named(libya) == {c for e in libya for c in e.countries} and "FRA" not in named(libya)
+    page = rendered(maps.event_map(atlas, atlas.events, "en"))
+    assert maps.LAND_NAMED in page and maps.LAND in page
+
+
+# --- the base layer, the tiles, the view -----------------------------------------------------
+
+def test_base_layer_is_the_shipped_outlines_simplified():
+    frame = maps.countries_frame()
+    assert {"iso_a3", "name_en", "name_ar"} <= set(frame.columns) and len(frame) > 200
+    layer = maps.base_layer_geojson()
+    assert maps.base_layer_geojson() is layer  # cached
+    assert len(layer["features"]) == len(frame)
+    size = len(json.dumps(layer, ensure_ascii=False))
+    assert size < 0.7 * maps.COUNTRIES_PATH.stat().st_size, size
+
+
+def test_no_tiles_and_no_cdn_by_default(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    assert offline.external_urls(page) == []
+    assert "L.tileLayer" not in page and "openstreetmap" not in page.lower()
+    assert offline.missing_local_files(offline.asset_urls(maps.event_map(atlas, atlas.events, "ar"))) == []
+    assert "/app/static/fonts/" in page  # the Arabic font, from the app's own static files
+
+
+def test_online_tiles_only_when_asked(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en", online_tiles=True))
+    assert "L.tileLayer" in page and "openstreetmap" in page.lower()
+    assert "L.control.layers" in page
+    assert all("openstreetmap" in u for u in offline.external_urls(page))
+
+
+def test_view_fits_the_places(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en"))
+    assert "fitBounds" in page and '"paddingBottomRight": [36, 150]' in page
+    one = [e for e in atlas.events if e.places == ["raqqa"]]
+    page = rendered(maps.event_map(atlas, one, "en"))
+    assert "fitBounds" not in page
+    raqqa = atlas.places["raqqa"]
+    assert f"[{raqqa.lat}, {raqqa.lon}]" in page and f'"zoom": {maps.SINGLE_PLACE_ZOOM}' in page
+    page = rendered(maps.event_map(atlas, [], "en"))
+    assert marker_ids(page) == set()
+    assert json.dumps(maps.REGION_BOUNDS) in page
+
+
+# --- clicks ----------------------------------------------------------------------------------
+
+def test_place_for_click(atlas):
+    mosul = atlas.places["mosul"]
+    assert maps.place_for_click({"last_object_clicked": {"lat": mosul.lat, "lng": mosul.lon}}, atlas) == "mosul"
+    assert maps.place_for_click({"last_object_clicked_tooltip": "  الرقة \n"}, atlas) == "raqqa"
+    assert maps.place_for_click({"last_object_clicked_tooltip": "Sirte", "last_object_clicked": None}, atlas) == "sirte"
+    far = {"last_object_clicked": {"lat": 0.0, "lng": -150.0}, "last_object_clicked_tooltip": "Iraq"}
+    assert maps.place_for_click(far, atlas) is None
+    assert maps.place_for_click(None, atlas) is None
+    assert maps.place_for_click({"last_object_clicked": {"lat": "x"}}, atlas) is None
+
+
+def test_selection_layer_rings_the_chosen_places(atlas):
+    assert maps.selection_layer(atlas) is None
+    assert maps.selection_layer(atlas, "nowhere") is None
+    event = next(e for e in atlas.events if len(e.places) > 1)
+    layer = maps.selection_layer(atlas, "raqqa", event.id)
+    m = maps.event_map(atlas, atlas.events, "en")
+    base = m.get_root().render()
+    layer.add_to(m)
+    page = m.get_root().render()
+    rings = set(re.findall(r"ca-ring ca-ring-([a-z0-9-]+)", page))
+    assert rings == {"raqqa", *event.places}
+    assert not re.findall(r"ca-ring ca-ring-", base)  # the base map does not depend on the choice
+    assert '"interactive": false' in page  # rings never take a click from the marker beneath
+
+
+def test_a_click_on_a_marker_does_not_scroll_the_page(atlas):
+    # Leaflet's keyboard handler focuses the map on mousedown; in the component iframe that
+    # scrolled the Streamlit page, and the click landed beside the marker (seen in Chromium)
+    page = rendered(maps.event_map(atlas, atlas.events, "en"))
+    assert "focus({preventScroll: true})" in page and "keyboard.enable()" in page
+
+
+def test_names_are_decluttered_by_weight(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "en", selected_place="sirte"))
+    assert "'zoomend moveend resize', declutter" in page
+    rank = {
+        m.group(2): int(m.group(1))
+        for m in (re.search(r'data-rank="(\d+)">([^<]+)<', h) for h in icon_htmls(page))
+    }
+    assert rank["Sirte"] == max(rank.values())  # the chosen place keeps its name first
+    assert rank["Mosul"] > rank["Paris"] > rank["Northeast Syria"]  # liberated, other, region
