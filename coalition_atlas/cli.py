@@ -14,16 +14,25 @@ from .problems import RecordError
 
 def _validate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    tours_path = Path(args.path).parent / "tours.yaml"  # the tours beside the record, if any
     try:
         atlas = load_atlas(Path(args.path))
+        tours = _tours(atlas, tours_path) if tours_path.is_file() else ""
     except RecordError as err:
         for problem in err.problems:
             print(problem)
         print(f"{len(err.problems)} problem(s) in {args.path}", file=sys.stderr)
         return 1
     took = time.perf_counter() - started
-    print(f"{Path(args.path).name}: ok — {atlas.summary()} ({took:.2f} s)")
+    print(f"{Path(args.path).name}: ok — {atlas.summary()}{tours} ({took:.2f} s)")
     return 0
+
+
+def _tours(atlas, path: Path) -> str:
+    from .tours import load_tours
+
+    tours = load_tours({e.id for e in atlas.events}, path)
+    return f"; {path.name}: ok — {len(tours)} tours, {sum(len(t.steps) for t in tours)} steps"
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -52,6 +61,12 @@ def _coverage(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .export import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m coalition_atlas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -64,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", default=str(EVENTS_PATH))
     p.add_argument("--write", action="store_true", help="write docs/coverage.md")
     p.set_defaults(run=_coverage)
+    p = sub.add_parser("export", help="write the briefing pack (html), csv or geojson of a filtered view")
+    from .export import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(run=_export)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

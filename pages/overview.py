@@ -70,3 +70,5 @@ with detail_col:
 
 st.subheader(t("headline_figures", lang))
 st.html(figures_html(record, lang))
+
+_ui.downloads(record, state)

@@ -1,0 +1,173 @@
+"""The briefing pack as a file: self-contained (no URL, plotly, Leaflet and the font inside),
+right to left in Arabic, every text from the data escaped, small enough to mail (≤ 5 MB).
+Its drawing, offline, and its print on A4 are checked in tests/e2e/test_briefing_file.py."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import gzip
+import json
+import re
+
+import pytest
+from plotly.offline import get_plotlyjs
+
+from coalition_atlas import offline
+from coalition_atlas.briefing import briefing_html, script_json
+from coalition_atlas.export import ordered
+from coalition_atlas.filtering import filter_events
+from coalition_atlas.load import load_atlas
+from coalition_atlas.models import Bilingual
+from coalition_atlas.viewstate import ViewState
+
+MAX_BYTES = 5_000_000
+HOSTILE = "</script><img src=x onerror=alert(1)>"
+SCRIPT_JSON = re.compile(r'<script type="application/json" id="([\w-]+)">(.*?)</script>', re.S)
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+@pytest.fixture(scope="module")
+def packs(atlas):
+    return {lang: briefing_html(atlas, ViewState(lang=lang)) for lang in ("ar", "en")}
+
+
+def outside_scripts(html: str) -> str:
+    """The markup without the contents of <script> and <style> elements."""
+    return re.sub(r"(<(script|style)\b[^>]*>).*?(</\2>)", r"\1\3", html, flags=re.S)
+
+
+def script_data(html: str) -> dict[str, object]:
+    return {name: json.loads(body) for name, body in SCRIPT_JSON.findall(html)}
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_external_url_and_nothing_to_fetch(packs, lang):
+    html = packs[lang]
+    assert offline.external_urls(html) == []
+    markup = outside_scripts(html)
+    assert not re.search(r"\ssrc\s*=", markup), "no <script src>, <img src>, <iframe src>"
+    assert not re.search(r"<link\b", markup)
+    hrefs = re.findall(r'href="([^"]*)"', markup)
+    assert hrefs and all(h.startswith("#") for h in hrefs), sorted({h for h in hrefs if not h.startswith("#")})
+    # every in-file link leads somewhere
+    ids = set(re.findall(r'\sid="([^"]+)"', markup))
+    assert {h[1:] for h in hrefs} <= ids
+    # CSS may point only at data: URIs
+    for style in re.findall(r"<style>(.*?)</style>", html, flags=re.S):
+        for url in re.findall(r"url\(\s*['\"]?([^)'\"]+)", style):
+            assert url.startswith(("data:", "#")), url[:80]
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "connect-src" not in csp
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_inlines_plotly_leaflet_and_the_font(packs, lang):
+    html = packs[lang]
+    blob = re.search(r'<script type="application/gzip;base64" id="ca-plotly-js">([A-Za-z0-9+/=]+)</script>', html)
+    assert blob, "plotly.js inlined (gzip, base64)"
+    assert gzip.decompress(base64.b64decode(blob.group(1))).decode("utf-8") == get_plotlyjs()
+    assert "Leaflet 1.9.3" in html and "L.map(" in html and ".leaflet-pane" in html
+    assert "@font-face" in html and "font-family: 'Noto Naskh Arabic'" in html
+    font = (offline.FONTS_DIR / "noto-naskh-arabic-arabic-400-normal.woff2").read_bytes()
+    assert f"url(data:font/woff2;base64,{base64.b64encode(font).decode()})" in html
+
+
+def test_direction_and_language(packs):
+    assert packs["ar"].count('<html lang="ar" dir="rtl">') == 1
+    assert packs["en"].count('<html lang="en" dir="ltr">') == 1
+    # Arabic quotes stay right to left inside the English pack
+    assert '<p dir="rtl" lang="ar" class="ca-ar">«' in packs["en"]
+    assert '<p dir="ltr" lang="en" class="ca-en">“' in packs["ar"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_sections_events_quotes_and_citations(atlas, packs, lang):
+    html = packs[lang]
+    for section in ("overview", "timeline", "map", "events", "passages"):
+        assert f'<section id="{section}" class="ca-section">' in html
+    assert html.count('<article class="ca-event') == len(atlas.events)
+    assert html.count('<blockquote class="ca-quote">') >= sum(len(e.sources) for e in atlas.events)
+    for document in atlas.documents.values():
+        assert document.meta.title.ar in html
+    # the figures the documents state, each with its citation
+    assert html.count('class="ca-figure"') == sum(len(e.figures) for e in atlas.events)
+    data = script_data(html)
+    events = [i for trace in data["ca-timeline-data"]["data"] if trace.get("meta") == "events" for i in trace["customdata"]]
+    assert sorted(events) == sorted(e.id for e in atlas.events)
+    places = {p["id"] for p in data["ca-map-data"]["places"]}
+    assert places == {p for e in atlas.events for p in e.places}
+    assert len(data["ca-map-data"]["countries"]["features"]) > 150
+
+
+def test_filtered_pack(atlas):
+    state = ViewState(lang="en", countries=("LBY",))
+    html = briefing_html(atlas, state)
+    shown = ordered(filter_events(atlas.events, state))
+    found = re.findall(r'<article class="ca-event[^"]*" id="event-([^"]+)"', html)
+    assert found == [e.id for e in shown]
+    assert "Libya" in html and "5 of 66 events" in html
+
+
+def test_empty_view_is_a_short_page(atlas):
+    html = briefing_html(atlas, ViewState(lang="en", countries=("LBY",), categories=("messaging",)))
+    assert "No events match the filters." in html
+    assert "ca-plotly-js" not in html and len(html.encode()) < 500_000
+
+
+def test_print_stylesheet(packs):
+    css = packs["ar"]
+    assert re.search(r"@page \{[^}]*size: A4", css)
+    assert re.search(r"\.ca-section \+ \.ca-section \{ break-before: page; \}", css)
+    assert re.search(r"\.ca-event, \.ca-quote,[^{]*\{ break-inside: avoid; \}", css)
+    assert re.search(r"#ca-timeline, #ca-map \{ zoom: 0\.7;", css)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_size(packs, lang):
+    size = len(packs[lang].encode("utf-8"))
+    print(f"briefing pack ({lang}): {size / 1e6:.2f} MB")
+    assert size <= MAX_BYTES
+
+
+def test_script_json_cannot_close_its_element():
+    text = script_json({"a": HOSTILE, "b": "<!--<script>", "c": "x\u2028y\u2029z", "d": "&amp;"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == {"a": HOSTILE, "b": "<!--<script>", "c": "x\u2028y\u2029z", "d": "&amp;"}
+
+
+@pytest.fixture(scope="module")
+def hostile_pack(atlas):
+    """The real record with one event's texts, and the name of its place, made hostile."""
+    event = next(e for e in atlas.events if e.places and e.figures)
+    place = atlas.places[event.places[0]]
+    bad = Bilingual(ar=HOSTILE + "\u2028", en=HOSTILE)
+    events = tuple(
+        e.model_copy(update={"title": bad, "summary": bad, "people": [bad]}) if e.id == event.id else e for e in atlas.events
+    )
+    places = {**atlas.places, place.id: place.model_copy(update={"name_ar": HOSTILE, "name_en": HOSTILE})}
+    hostile = dataclasses.replace(atlas, events=events, places=places)
+    return {lang: briefing_html(hostile, ViewState(lang=lang)) for lang in ("ar", "en")}, event
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_hostile_text_is_escaped(hostile_pack, lang):
+    packs, event = hostile_pack
+    html = packs[lang]
+    assert "<img" not in html, "no markup from the data, in HTML or in a script"
+    assert "</script><img" not in html
+    assert html.count("<script") == html.count("</script>")
+    assert "\u2028" not in "".join(body for _, body in SCRIPT_JSON.findall(html))
+    markup = outside_scripts(html)
+    assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in markup
+    data = script_data(html)  # parses: the JSON was not cut short
+    hover = [t for trace in data["ca-timeline-data"]["data"] if trace.get("meta") == "events" for t in trace["text"]]
+    assert any("&lt;/script&gt;&lt;img src=x" in h for h in hover)
+    popups = "".join(p["popup"] + p["icon"] for p in data["ca-map-data"]["places"])
+    assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in popups and "<img" not in popups
+    assert {p["name"] for p in data["ca-map-data"]["places"]} >= {HOSTILE}  # set as a property, not as HTML
