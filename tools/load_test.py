@@ -174,6 +174,23 @@ async def _warm_up(url: str, report: Report) -> None:
         await browser.close()
 
 
+def _in_thread(coro) -> None:
+    """asyncio.run in a thread of its own: callers (pytest with sync Playwright) may hold a loop."""
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro)
+        except BaseException as err:  # noqa: BLE001 — handed back to the caller below
+            failure.append(err)
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
 def run(sessions: int = 20, seconds: float = 60.0, url: str | None = None) -> Report:
     report = Report(sessions)
     with tempfile.TemporaryDirectory() as tmp:
@@ -191,13 +208,13 @@ def run(sessions: int = 20, seconds: float = 60.0, url: str | None = None) -> Re
             if pid:
                 report.rss_start = _rss_mb(pid)
             warm = Report(1)
-            asyncio.run(_warm_up(url, warm))
+            _in_thread(_warm_up(url, warm))
             report.errors += warm.errors
             if pid:
                 time.sleep(5)
                 report.rss_warm = _rss_mb(pid)
                 threading.Thread(target=sample, daemon=True).start()
-            asyncio.run(_drive(url, sessions, seconds, report))
+            _in_thread(_drive(url, sessions, seconds, report))
             if pid:
                 time.sleep(10)  # sessions closed: give the server its disconnect cleanup
                 report.rss_after = _rss_mb(pid)

@@ -67,6 +67,11 @@ def test_payloads_show_as_text_and_run_nothing(page, hostile_server, wait_for_ap
     wait_for_app_run(page, timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    # the run may still be streaming its elements in: wait for the event's title to arrive
+    page.wait_for_function(
+        "t => (document.querySelector('[data-testid=\"stMain\"]') || {innerText: ''}).innerText.includes(t)",
+        arg=PAYLOADS["title_en"], timeout=30_000,
+    )
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert PAYLOADS["title_en"] in body  # shown, literally
     if "event=" in path:

@@ -2,6 +2,7 @@
 memory that comes back. The full run (20 sessions, 60 s) is a documented command."""
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def load_test():
     spec = importlib.util.spec_from_file_location("load_test", ROOT / "tools" / "load_test.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["load_test"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
 
-def test_concurrent_sessions_explore_without_errors(load_test, browser):  # `browser`: skip/fail rules of e2e
+def test_concurrent_sessions_explore_without_errors(load_test, browser):  # `browser`: the e2e skip/fail rules
     report = load_test.run(sessions=4, seconds=25)
     summary = report.summary()
     print(summary)
