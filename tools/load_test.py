@@ -135,8 +135,9 @@ async def _session(browser, url: str, n: int, until: float, report: Report) -> N
                 if await page.locator('[data-testid="stException"]').count():
                     report.errors.append(f"exception on /{path}")
                 if path.startswith("presenter"):
+                    await page.wait_for_selector(".ca-p-counter", timeout=120_000)  # the step bar is up
                     await page.keyboard.press("ArrowRight")
-                    await page.wait_for_url("**step=2**", timeout=60_000)
+                    await page.wait_for_function("() => location.search.includes('step=2')", timeout=60_000)
             except Exception as err:  # noqa: BLE001 — every failure is a counted error, not a crash
                 report.errors.append(f"/{path}: {type(err).__name__}: {str(err)[:200]}")
     finally:
