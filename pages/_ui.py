@@ -14,12 +14,10 @@ import streamlit as st
 from coalition_atlas.filtering import date_span, filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
-from coalition_atlas.offline import fonts_css
+from coalition_atlas.style import page_css
 from coalition_atlas.problems import RecordError
 from coalition_atlas.viewstate import ViewState, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
-
-FONT_CSS = fonts_css()  # @font-face rules pointing at /app/static/fonts (served by Streamlit)
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,31 +90,7 @@ def set_view(state: ViewState) -> None:
 
 
 def style(lang: str) -> None:
-    d = direction(lang)
-    st.markdown(
-        f"""<style>
-{FONT_CSS}
-html, body, [data-testid="stApp"], [data-testid="stApp"] *:not(code):not(pre):not(.material-symbols-rounded):not([data-testid="stIconMaterial"]) {{
-  font-family: "Noto Naskh Arabic", "Source Sans Pro", sans-serif;
-}}
-[data-testid="stMain"], [data-testid="stSidebarContent"] {{ direction: {d}; text-align: start; }}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #333; opacity: 1; }}
-.ca-event {{ border-inline-start: 4px solid #0072B2; padding-inline-start: .8rem; margin-block: .6rem; }}
-.ca-meta {{ color: #444; font-size: .95rem; }}
-.ca-quote {{ margin: .4rem 0; padding: .4rem .8rem; background: #f4f4f4; border-radius: 4px; }}
-.ca-quote .ca-ar {{ font-size: 1.1rem; }}
-.ca-cite {{ font-size: .9rem; }}
-mark.ca-hl {{ background: #ffe08a; color: #000; padding: 0 .1em; }}
-.ca-passage {{ scroll-margin-top: 4rem; }}
-.ca-figures {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: .8rem; }}
-.ca-figure {{ border: 1px solid #ccc; border-radius: 6px; padding: .6rem .8rem; }}
-.ca-figure p {{ margin: .2rem 0; }}
-.ca-figure-value {{ font-size: 1.6rem; font-weight: 700; color: #00466e; }}
-.ca-doc {{ border: 1px solid #ccc; border-radius: 6px; padding: .6rem .8rem; height: 100%; }}
-.ca-doc-title {{ font-weight: 700; margin: .1rem 0; }}
-</style>""",
-        unsafe_allow_html=True,
-    )
+    st.markdown(page_css(direction(lang)), unsafe_allow_html=True)
 
 
 def sidebar(record: Atlas, state: ViewState) -> ViewState:
@@ -170,21 +144,3 @@ def page_links(state: ViewState) -> None:
     for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
         with col:
             st.page_link(path, label=t(key, state.lang), query_params=params)
-
-
-def downloads(record: Atlas, state: ViewState) -> None:
-    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
-    made when its button is clicked (a callable), and a click does not rerun the page."""
-    from functools import partial
-
-    from coalition_atlas.export import MIME, export_bytes, file_name
-
-    st.subheader(t("downloads", state.lang))
-    st.caption(t("downloads_hint", state.lang))
-    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
-    for col, (fmt, label) in zip(st.columns(len(formats)), formats):
-        with col:
-            st.download_button(
-                t(label, state.lang), data=partial(export_bytes, record, state, fmt), file_name=file_name(fmt, state),
-                mime=MIME[fmt], on_click="ignore", icon=":material/download:", key=f"download_{fmt}",
-            )

@@ -1,15 +1,33 @@
 """Overview: what the atlas is, the two documents, the figures they state, and the timeline
 and the map in step (an event chosen on one marks its places on the other, and back)."""
 
+from functools import partial
+
 import streamlit as st
 from streamlit_folium import st_folium
 
+from coalition_atlas.export import MIME, export_bytes, file_name
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import t
 from coalition_atlas.maps import event_map, place_for_click
 from coalition_atlas.render import document_card_html, event_detail_html, figures_html
 from coalition_atlas.timeline import selected_event_id, timeline_figure
 from pages import _ui
+
+
+def downloads(record, state) -> None:
+    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
+    made when its button is clicked (a callable), and a click does not rerun the page."""
+    st.subheader(t("downloads", state.lang))
+    st.caption(t("downloads_hint", state.lang))
+    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
+    for col, (fmt, label) in zip(st.columns(len(formats)), formats):
+        with col:
+            st.download_button(
+                t(label, state.lang), data=partial(export_bytes, record, state, fmt), file_name=file_name(fmt, state),
+                mime=MIME[fmt], on_click="ignore", icon=":material/download:", key=f"download_{fmt}",
+            )
+
 
 record = _ui.atlas()
 state = st.session_state["view"]
@@ -71,4 +89,4 @@ with detail_col:
 st.subheader(t("headline_figures", lang))
 st.html(figures_html(record, lang))
 
-_ui.downloads(record, state)
+downloads(record, state)
