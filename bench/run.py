@@ -500,7 +500,7 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
         except subprocess.TimeoutExpired:
             target, took = None, None
         if target is None:
-            table.add("briefing pack: `export --format html` wall", size, "ms", None, note=f"(export > {timeout:.0f} s)")
+            table.add("briefing pack: `export --format html` wall", size, "ms", None, note=f"(export > {timeout + 120:.0f} s)")
         else:
             size_b = target.stat().st_size
             draws, pack_metrics = [], []
@@ -524,6 +524,28 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
         table.add("briefing pack", size, "ms", None, note="n/a (no `export --format html`)")
     raw["load_end"] = os.getloadavg()
     return raw
+
+
+def metrics_table(raw: dict) -> str:
+    """Chromium's main thread per load (medians): where the browser's time goes."""
+    out = ["Browser main thread per load, medians (CDP Performance.getMetrics, until settled):", "",
+           "| record | page | task | script | layout+style | JS heap | DOM nodes | heaviest transfers |",
+           "|---|---|---|---|---|---|---|---|"]
+    for rec in raw["records"]:
+        loads = {f"dashboard {p}": rs for p, rs in rec.get("pages", {}).items()}
+        loads["floor"] = rec.get("floor_runs", [])
+        if rec.get("pack"):
+            loads["briefing pack (file://)"] = [{"metrics": m} for m in rec["pack"]["metrics"]]
+        for name, rs in loads.items():
+            ms = [r["metrics"] for r in rs if r.get("metrics")]
+            if not ms:
+                continue
+            med = lambda k: statistics.median(m.get(k, 0) for m in ms)  # noqa: E731
+            top = rs[0].get("top") or []
+            top_s = ", ".join(f"{u.rsplit('/', 1)[-1][:28]} {b / 1e6:.2f} MB" for u, b in top[:2])
+            out.append(f"| {rec['size']} | {name} | {fmt(med('task_ms'), 'ms')} | {fmt(med('script_ms'), 'ms')} | "
+                       f"{fmt(med('layout_ms'), 'ms')} | {med('heap_mb'):.1f} MB | {med('nodes'):.0f} | {top_s} |")
+    return "\n".join(out)
 
 
 # --- the run ------------------------------------------------------------------------------------------
