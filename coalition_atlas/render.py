@@ -8,6 +8,7 @@ values (quotes escaped too), ``urlencode`` for URL parameters.
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import urlencode
 
 from .i18n import Lang, category_label, dating_label, direction, format_partial_date, t
@@ -17,6 +18,12 @@ from .models import Event, Figure
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+def md(text: object) -> str:
+    """Text for Streamlit Markdown (labels, ``st.markdown``) taken literally: Markdown
+    punctuation, ``$`` (LaTeX) and ``:`` (``:red[…]``, ``:material/…:``) backslash-escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 def source_href(doc: str, passage: str, event: str | None = None, lang: Lang = "ar", page: str = "sources") -> str:

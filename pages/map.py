@@ -7,8 +7,6 @@ popups are built in ``coalition_atlas.maps``.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -17,7 +15,7 @@ from coalition_atlas import maps
 from coalition_atlas.filtering import events_at_place, filter_events
 from coalition_atlas.i18n import category_label, format_partial_date, t
 from coalition_atlas.load import country_name
-from coalition_atlas.render import event_detail_html
+from coalition_atlas.render import event_detail_html, md
 from pages import _ui
 
 record = _ui.atlas()
@@ -27,11 +25,6 @@ events = filter_events(record.events, state)
 counts = maps.places_of(events, record)
 place = state.place if state.place in record.places else None
 options = [None, *counts] + ([place] if place and place not in counts else [])
-
-
-def md(text: str) -> str:
-    """Text for a Markdown label (expander titles): punctuation taken literally."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def choose(pid: str | None) -> None:

@@ -10,7 +10,7 @@ from coalition_atlas.export import MIME, export_bytes, file_name
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import t
 from coalition_atlas.maps import event_map, place_for_click
-from coalition_atlas.render import document_card_html, event_detail_html, figures_html
+from coalition_atlas.render import document_card_html, event_detail_html, figures_html, md
 from coalition_atlas.timeline import selected_event_id, timeline_figure
 from pages import _ui
 
@@ -76,9 +76,9 @@ with detail_col:
         st.html(event_detail_html(chosen, record, lang))
     elif state.place:
         at = record.places[state.place]
-        st.markdown(f"**{at.name(lang)}**")
+        st.markdown(f"**{md(at.name(lang))}**")
         for event in (e for e in events if state.place in e.places):
-            st.markdown(f"- {event.title.get(lang)}")
+            st.markdown(f"- {md(event.title.get(lang))}")
     else:
         st.caption(t("overview_hint", lang))
     if state.event or state.place:

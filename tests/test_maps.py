@@ -25,7 +25,7 @@ from coalition_atlas.models import Bilingual
 from coalition_atlas.render import source_href
 from coalition_atlas.viewstate import ViewState
 
-HOSTILE_NAME = "</script><img src=x onerror=alert(1)>"
+HOSTILE_NAME = "</script><img src=x onerror=alert(1)> {{ 7*7 }}{% if true %}jinja{% endif %}{# c"
 HOSTILE_QUOTE = "قال \"هنا\" و'هناك' `${alert(2)}` \\` </textarea><b>bold</b>"
 
 
@@ -202,29 +202,46 @@ def test_esc_js_round_trips_through_the_html_parser():
     for text in (HOSTILE_NAME, HOSTILE_QUOTE, "a & b", "ص\u200fم"):
         out = maps.esc_js(text)
         assert html.unescape(out) == text
-        assert not set(out) & set("<>\"'`$\\")
+        assert not set(out) & set("<>\"'`$\\{}")
 
 
-def test_country_tooltips_are_escaped_names_in_the_language(atlas):
-    for lang, iraq in (("ar", "العراق"), ("en", "Iraq")):
-        m = maps.event_map(atlas, atlas.events, lang)
-        (layer,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
-        labels = {f["id"]: f["properties"]["label"] for f in layer.data["features"]}
-        assert labels["IRQ"] == iraq
-        assert all(v == maps.esc(html.unescape(v)) for v in labels.values())
+def outlines(m: folium.Map) -> maps.CountryOutlines:
+    (layer,) = [c for c in m._children.values() if isinstance(c, maps.CountryOutlines)]
+    return layer
+
+
+def test_country_tooltips_are_names_in_the_language_set_as_text(atlas):
+    for lang, key in (("ar", "name_ar"), ("en", "name_en")):
+        assert outlines(maps.event_map(atlas, atlas.events, lang)).label_key == key
+    script = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    part = script[script.index("fetch("):script.index("data-ca-outlines")]
+    assert "tip.textContent = (f.properties || {})[key]" in part and "innerHTML" not in part
+    iraq = next(f for f in maps.base_layer_geojson()["features"] if f["id"] == "IRQ")
+    assert (iraq["properties"]["name_ar"], iraq["properties"]["name_en"]) == ("العراق", "Iraq")
 
 
 def test_countries_named_in_the_events_are_tinted(atlas):
     def named(events):
-        m = maps.event_map(atlas, events, "en")
-        (layer,) = [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
-        return {f["id"] for f in layer.data["features"] if f["properties"]["named"]}
+        return set(outlines(maps.event_map(atlas, events, "en")).named)
 
     assert {"IRQ", "SYR", "LBY"} <= named(atlas.events)
     libya = filter_events(atlas.events, ViewState(countries=("LBY",)))
     assert named(libya) == {c for e in libya for c in e.countries} and "FRA" not in named(libya)
     page = rendered(maps.event_map(atlas, atlas.events, "en"))
-    assert maps.LAND_NAMED in page and maps.LAND in page
+    assert json.dumps(maps.LAND_NAMED) in page and json.dumps(maps.LAND) in page
+
+
+def test_outlines_are_fetched_not_written_into_each_map(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    assert f'fetch("{maps.OUTLINES_URL}")' in page
+    assert len(page) < 150_000, len(page)  # the outlines alone are 0.5 MB
+
+
+def test_shipped_outlines_file_is_current():
+    """static/geo/countries.json is what the maps fetch: rebuild it with
+    `python tools/write_outlines.py` after changing the outlines or their simplification."""
+    assert maps.OUTLINES_FILE.read_text(encoding="utf-8") == maps.outlines_json()
+    assert maps.OUTLINES_URL.endswith(maps.OUTLINES_FILE.relative_to(maps.offline.STATIC_DIR).as_posix())
 
 
 # --- the base layer, the tiles, the view -----------------------------------------------------

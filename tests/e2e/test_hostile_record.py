@@ -14,7 +14,7 @@ import pytest
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 PAYLOADS = {
-    "title_en": f"Paris {PAYLOAD}",
+    "title_en": f"Paris {PAYLOAD} {{{{ 7*7 }}}}",  # folium compiles map scripts as Jinja
     "summary_en": "</script><script>alert(2)</script> & \"quotes\" 'too'",
     "translation": "javascript:alert(3) <b>bold?</b> \u202eevil\u202c",
     "person": f"{PAYLOAD} \u2067خطر\u2069",

@@ -1,0 +1,18 @@
+"""coalition_atlas.render: text from the data escaped for the place it lands."""
+
+import re
+
+from coalition_atlas.render import esc, md
+
+
+def test_esc_escapes_html_and_quotes():
+    assert esc("<img src=x onerror='a'> & \"b\"") == "&lt;img src=x onerror=&#x27;a&#x27;&gt; &amp; &quot;b&quot;"
+
+
+def test_md_backslashes_every_markdown_and_streamlit_sign():
+    hostile = "**bold** [link](javascript:alert(1)) $x^2$ :red[red] :material/home: `code` # h <b> ~s~ _i_"
+    out = md(hostile)
+    assert out.replace("\\", "") == hostile  # nothing lost
+    unescaped = re.findall(r"(?<!\\)[*\[\]()$:`#<>~_]", out)
+    assert unescaped == [], unescaped
+    assert md("الموصل 2017") == "الموصل 2017"  # plain text untouched
