@@ -15,6 +15,7 @@ import pytest
 
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.load import load_atlas
+from coalition_atlas.maps import LAND, LAND_NAMED
 from coalition_atlas.viewstate import ViewState
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -78,6 +79,10 @@ def test_liberated_places_are_on_the_map(page, app_server, wait_for_app_run):
         assert marker.count() == 1, place
         assert "ca-liberated" in marker.get_attribute("class")
         assert marker.is_visible(), place
+    # the country outlines come from the static file, fetched once by the map
+    frame.locator(".leaflet-container[data-ca-outlines='drawn']").wait_for(timeout=30_000)
+    fills = frame.locator("path.leaflet-interactive").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+    assert len(fills) > 200 and fills.count(LAND_NAMED) >= 3 and LAND in fills
     assert page.external_requests == []
 
 
