@@ -7,6 +7,7 @@ import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .gazetteer import PLACES_PATH, Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
-from .sources import Document, find_quote, load_documents, normalize_ws
+from .sources import Document, load_documents, normalize_ws, quote_stands
 from .yamlpos import Located, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ class Atlas:
 
 # --- countries -------------------------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def alpha2(alpha3: str) -> str | None:
     """ISO 3166-1 alpha-2 for an alpha-3 code, from CLDR's aliases (through Babel)."""
     target = get_global("territory_aliases").get(alpha3)
@@ -180,9 +182,9 @@ def check_quote(documents: dict[str, Document], doc_id: str, paragraph: str, quo
             f"{doc_id} has no paragraph '{paragraph}'",
             "use one of: " + ", ".join(doc.passage_ids),
         )
-    if find_quote(passage, quote):
+    if quote_stands(passage, quote):
         return None
-    elsewhere = [p.id for p in doc.passages if find_quote(p, quote)]
+    elsewhere = [p.id for p in doc.passages if quote_stands(p, quote)]
     if elsewhere:
         return (
             f"the quote is not in {doc_id} paragraph {paragraph}",

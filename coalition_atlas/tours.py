@@ -25,18 +25,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .filtering import filter_events
-from .i18n import Lang, dating_label, direction, format_day, format_partial_date, t
 from .load import ROOT, Atlas, _errors, _suggest
 from .models import KEBAB, Bilingual, Event, _Strict
 from .problems import Problem, RecordError
-from .render import esc, passage_label
-from .viewstate import ViewState
 from .yamlpos import Located, read_located
 
-if TYPE_CHECKING:  # the map and the timeline are imported where they are drawn (the CLI needs neither)
-    import folium
+if TYPE_CHECKING:  # the map, the timeline, the texts and the filters are imported where they are
+    import folium  # used: `validate` (the CLI) reads tours.yaml and needs none of them
     import plotly.graph_objects as go
+
+    from .i18n import Lang
+    from .viewstate import ViewState
 
 TOURS_PATH = ROOT / "tours.yaml"
 CURRENT = "current-filters"  # the ad-hoc tour: the filtered events in date order
@@ -156,6 +155,8 @@ def date_order(events: Iterable[Event]) -> list[Event]:
 
 def current_tour() -> Tour:
     """The ad-hoc tour's header (its steps come from the filters: see :func:`step_events`)."""
+    from .i18n import t
+
     title = Bilingual.model_construct(ar=t("tour_current", "ar"), en=t("tour_current", "en"))
     return Tour.model_construct(id=CURRENT, title=title, steps=[])
 
@@ -170,6 +171,8 @@ class Stop:
 
 def step_events(tour: Tour, atlas: Atlas, state: ViewState) -> list[Stop]:
     """The steps of ``tour``, in order; for :data:`CURRENT`, the filtered events by date."""
+    from .filtering import filter_events
+
     if tour.id == CURRENT:
         return [Stop(e) for e in date_order(filter_events(atlas.events, state))]
     return [Stop(event, s.note) for s in tour.steps if (event := atlas.event(s.event)) is not None]
@@ -234,6 +237,8 @@ def position(tours: Sequence[Tour], atlas: Atlas, state: ViewState) -> Position:
 
 def notices(pos: Position, lang: Lang) -> list[str]:
     """The position's notices, said in ``lang``."""
+    from .i18n import t
+
     return [t(key, lang, **{k: (v.get(lang) if isinstance(v, Bilingual) else v) for k, v in values.items()})
             for key, values in pos.notices]
 
@@ -363,6 +368,8 @@ PRESENTER_CSS = """
 
 def document_label(atlas: Atlas, doc_id: str, lang: Lang) -> str:
     """A document in brief: "Statement · Washington, D.C. · 22 March 2017"."""
+    from .i18n import format_day, t
+
     doc = atlas.documents.get(doc_id)
     if doc is None:
         return doc_id
@@ -374,6 +381,9 @@ def document_label(atlas: Atlas, doc_id: str, lang: Lang) -> str:
 def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
     """Title, date and dating, places, the quotes (Arabic, RTL) beside their English, the note.
     Quotes from one passage are joined with " … ", under one citation."""
+    from .i18n import dating_label, direction, format_partial_date
+    from .render import esc, passage_label
+
     event = stop.event
     sep = "، " if lang == "ar" else ", "
     meta = [format_partial_date(event.date, lang), dating_label(event.dating, lang)]
@@ -402,6 +412,9 @@ def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
 
 def places_line(stop: Stop, atlas: Atlas, lang: Lang) -> str:
     """The line above the map: the step's places, or that it names none."""
+    from .i18n import direction, t
+    from .render import esc
+
     names = [atlas.places[p].name(lang) for p in stop.event.places if p in atlas.places]
     text = ("، " if lang == "ar" else ", ").join(names) or t("no_place_on_map", lang)
     return f'<p class="ca-p-mapnote" dir="{direction(lang)}">{esc(text)}</p>'
