@@ -15,7 +15,8 @@ from babel import Locale
 from babel.core import get_global
 from pydantic import BaseModel, ValidationError
 
-from .gazetteer import PLACES_PATH, Place
+from . import gazetteer
+from .gazetteer import Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
@@ -26,6 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 # (the benchmark's synthetic records, the browser tests' hostile record).
 EVENTS_PATH = Path(os.environ.get("COALITION_ATLAS_EVENTS") or ROOT / "events.yaml")
 _LANG_NAMES = {"ar": "Arabic", "en": "English"}
+# The gazetteer they check the record's places against; COALITION_ATLAS_PLACES points them at
+# another GeoJSON file (the benchmark's synthetic gazetteers). Read when a record is loaded.
+PLACES_ENV = "COALITION_ATLAS_PLACES"
+
+
+def places_path() -> Path:
+    """The gazetteer the loader reads: the file COALITION_ATLAS_PLACES names, or
+    geodata/places.geojson (``gazetteer.PLACES_PATH``)."""
+    return Path(os.environ.get(PLACES_ENV) or gazetteer.PLACES_PATH)
 
 
 @dataclass(frozen=True)
@@ -226,7 +236,8 @@ def read_places(path: Path, documents: dict[str, Document]) -> tuple[dict[str, P
 # --- the record ------------------------------------------------------------------------------
 
 def _check_references(
-    item: Any, i: int, src: Located, documents: dict[str, Document], places: dict[str, Place]
+    item: Any, i: int, src: Located, documents: dict[str, Document], places: dict[str, Place],
+    gazetteer_name: str = "geodata/places.geojson",
 ) -> tuple[list[Problem], int]:
     """Countries, places, documents, paragraphs and quotes of one raw event (even one the
     schema refused, so that every problem is reported at once)."""
@@ -244,7 +255,7 @@ def _check_references(
     names = item.get("places")
     for j, place in enumerate(names if isinstance(names, list) else []):
         if isinstance(place, str) and place not in places:
-            hint = _suggest(place, sorted(places)) + " (places are the ids in geodata/places.geojson)"
+            hint = _suggest(place, sorted(places)) + f" (places are the ids in {gazetteer_name})"
             problems.append(src.problem(loc + ("places", j), f"unknown place '{place}'", hint))
     refs = item.get("sources")
     for j, ref in enumerate(refs if isinstance(refs, list) else []):
@@ -266,12 +277,23 @@ def validate(
     name: str = "events.yaml",
     documents: dict[str, Document] | None = None,
     places: dict[str, Place] | None = None,
+    places_file: Path | None = None,
 ) -> Atlas:
-    """Check a record's text; return the Atlas or raise RecordError with every problem."""
+    """Check a record's text; return the Atlas or raise RecordError with every problem.
+    The places are ``places`` if given, else those of the gazetteer ``places_file`` (default:
+    :func:`places_path`)."""
     documents = documents if documents is not None else load_documents()
     problems: list[Problem] = []
+    gazetteer_name = "geodata/places.geojson"
     if places is None:
-        places, problems = read_places(PLACES_PATH, documents)
+        places_file = places_file or places_path()
+        if places_file.resolve() != gazetteer.PLACES_PATH.resolve():
+            gazetteer_name = str(places_file)
+        try:
+            places, problems = read_places(places_file, documents)
+        except OSError as err:
+            raise RecordError([Problem(places_file.name, 1, 1, f"cannot read the gazetteer ({err.strerror})",
+                                       f"check that {places_file} exists (or unset {PLACES_ENV})")]) from None
     src = read_located(raw, name)
     data: Any = src.data
     if not isinstance(data, dict) or "events" not in data:
@@ -287,7 +309,7 @@ def validate(
     seen: dict[str, int] = {}
     verified = 0
     for i, item in enumerate(items):
-        found, n = _check_references(item, i, src, documents, places)
+        found, n = _check_references(item, i, src, documents, places, gazetteer_name)
         problems += found
         verified += n
         try:
@@ -308,10 +330,11 @@ def validate(
     return Atlas(tuple(events), places, documents, verified)
 
 
-def load_atlas(path: Path = EVENTS_PATH) -> Atlas:
-    """Read and check the record at ``path``: the Atlas, or RecordError with every problem."""
+def load_atlas(path: Path = EVENTS_PATH, places_file: Path | None = None) -> Atlas:
+    """Read and check the record at ``path`` against the gazetteer ``places_file`` (default:
+    :func:`places_path`): the Atlas, or RecordError with every problem."""
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise RecordError([Problem(path.name, 1, 1, f"cannot read the file ({err.strerror})", f"check that {path} exists")]) from None
-    return validate(raw, path.name)
+    return validate(raw, path.name, places_file=places_file)

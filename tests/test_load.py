@@ -232,3 +232,84 @@ def test_country_names_come_from_babel():
     assert alpha2("IRQ") == "IQ" and alpha2("XYZ") is None
     assert country_name("SYR", "ar") == "سوريا"
     assert country_name("LBY", "en") == "Libya"
+
+
+# --- the gazetteer's path: COALITION_ATLAS_PLACES -------------------------------------------------
+
+def _gazetteer_renaming(tmp_path, old: str, new: str):
+    """A copy of the real gazetteer with the place ``old`` renamed ``new``."""
+    import json
+
+    from coalition_atlas.gazetteer import PLACES_PATH
+
+    data = json.loads(PLACES_PATH.read_text("utf-8"))
+    for feature in data["features"]:
+        if feature["properties"]["id"] == old:
+            feature["id"] = feature["properties"]["id"] = new
+    path = tmp_path / "places-other.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_places_env_points_the_loader_at_another_gazetteer(record_text, tmp_path, monkeypatch):
+    from coalition_atlas.load import load_atlas, places_path
+    from coalition_atlas.problems import RecordError
+
+    gazetteer = _gazetteer_renaming(tmp_path, "mosul", "mosul-other")
+    record = tmp_path / "events.yaml"
+    record.write_text(record_text.replace("places: [mosul]", "places: [mosul-other]"), "utf-8")
+    monkeypatch.delenv("COALITION_ATLAS_PLACES", raising=False)
+    with pytest.raises(RecordError) as err:  # the real gazetteer has no 'mosul-other'
+        load_atlas(record)
+    assert "unknown place 'mosul-other'" in str(err.value) and "geodata/places.geojson" in str(err.value)
+    monkeypatch.setenv("COALITION_ATLAS_PLACES", str(gazetteer))  # read when a record is loaded
+    assert places_path() == gazetteer
+    atlas = load_atlas(record)
+    assert "mosul-other" in atlas.places and "mosul" not in atlas.places
+    assert atlas.events[0].places == ["mosul-other"]
+
+
+def test_places_argument_and_unknown_place_hint(record_text, tmp_path, monkeypatch):
+    from coalition_atlas.load import load_atlas
+    from coalition_atlas.problems import RecordError
+
+    gazetteer = _gazetteer_renaming(tmp_path, "paris", "paris-other")
+    monkeypatch.setenv("COALITION_ATLAS_PLACES", str(tmp_path / "nowhere.geojson"))  # the argument wins
+    record = tmp_path / "events.yaml"
+    record.write_text(record_text, "utf-8")  # names 'paris', which this gazetteer calls 'paris-other'
+    with pytest.raises(RecordError) as err:
+        load_atlas(record, gazetteer)
+    p = only(err.value.problems)
+    assert p.message == "unknown place 'paris'"
+    assert p.hint == f"did you mean 'paris-other'? (places are the ids in {gazetteer})"
+
+
+def test_places_env_naming_a_missing_file(record_text, tmp_path, monkeypatch):
+    from coalition_atlas.load import load_atlas
+    from coalition_atlas.problems import RecordError
+
+    record = tmp_path / "events.yaml"
+    record.write_text(record_text, "utf-8")
+    monkeypatch.setenv("COALITION_ATLAS_PLACES", str(tmp_path / "nowhere.geojson"))
+    with pytest.raises(RecordError) as err:
+        load_atlas(record)
+    p = only(err.value.problems)
+    assert (p.file, p.line) == ("nowhere.geojson", 1)
+    assert "cannot read the gazetteer" in p.message and "COALITION_ATLAS_PLACES" in p.hint
+
+
+def test_validate_cli_reads_places_env(record_text, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    gazetteer = _gazetteer_renaming(tmp_path, "brussels", "brussels-other")
+    record = tmp_path / "events.yaml"
+    record.write_text(record_text.replace("places: [brussels]", "places: [brussels-other]"), "utf-8")
+    env = {**os.environ, "COALITION_ATLAS_PLACES": str(gazetteer)}
+    done = subprocess.run([sys.executable, "-m", "coalition_atlas", "validate", str(record)], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 events, 18 places" in done.stdout
