@@ -354,3 +354,10 @@ def selected_event_id(selection: Any) -> str | None:
         if isinstance(data, str) and data:
             return data
     return None
+
+
+# --- public names for the briefing pack's SVG timeline (svg_timeline.py draws the same axis) ----
+axis = _axis
+lanes = _lanes
+quarters = _quarters
+ticks = _ticks
