@@ -97,6 +97,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "country_named": ("دولة تذكرها الأحداث المعروضة", "Country named in the events shown"),
     "place_reports": ("ما تقوله الوثائق عن هذا المكان", "What the documents report of it"),
     "events_here": ("الأحداث المعروضة في هذا المكان", "Events shown at this place"),
+    "more_events_here": ("و{n} حدثاً آخر: اختر المكان لترى القائمة كاملة بجانب الخريطة", "and {n} more: choose the place to see them all beside the map"),
+    "places_here": ("{n} مكاناً متقاربة، أكثرها ذكراً:", "{n} places close together; the most named:"),
     "events_at": ("الأحداث في {place}", "Events at {place}"),
     "clear_place": ("عرض أحداث كل الأماكن", "Show the events of all places"),
     "no_events_at_place": ("لا حدث معروضاً يذكر هذا المكان.", "No event shown names this place."),

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -253,36 +254,25 @@ def place_html(
         )
     if events:
         rows.append(f'<p class="ca-popup-head">{e(t("events_here", lang))}</p>')
-        rows.append(
-            '<ul class="ca-popup-events">'
-            + "".join(
-                f'<li data-event-id="{e(ev.id)}">{e(ev.title.get(lang))} '
-                f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
-                for ev in events
-            )
-            + "</ul>"
-        )
+        rows.append(_events_list_html(events, lang, e))
     rows.append("</div>")
     return "".join(rows)
 
 
-def _icon(place: Place, count: int, lang: Lang, selected: bool) -> folium.DivIcon:
+def _icon(place: Place, count: int, lang: Lang, selected: bool, *, label: str | None = None,
+          grouped: bool = False) -> dict:
+    """Options for ``L.divIcon``: the shape with the count, and the name beneath."""
     style = place_style(place)
-    size = {"liberated": 26, "other": 22, "region": 34}[style] + (10 if selected else 0)
+    size = {"liberated": 26, "other": 22, "region": 34}[style] + (10 if selected else 0) + (6 if grouped else 0)
     rank = (1000 if selected else 0) + {"liberated": 300, "other": 200, "region": 100}[style] + count
-    classes = f"ca-place ca-place-{place.id} ca-{style}" + (" ca-selected" if selected else "")
+    classes = f"ca-place ca-place-{place.id} ca-{style}" + (" ca-selected" if selected else "") + (" ca-group" if grouped else "")
     html = (
         f'<div class="ca-shape" style="width:{size}px;height:{size}px;">'
         f'<span class="ca-count">{count}</span></div>'
-        f'<span class="ca-label" dir="auto" data-rank="{rank}">{esc_js(place.name(lang))}</span>'
+        f'<span class="ca-label" dir="auto" data-rank="{rank}">{esc_js(label if label is not None else place.name(lang))}</span>'
     )
-    return folium.DivIcon(
-        html=html,
-        icon_size=(size, size),
-        icon_anchor=(size // 2, size // 2),
-        popup_anchor=(0, -size // 2),
-        class_name=classes,
-    )
+    return {"html": html, "iconSize": [size, size], "iconAnchor": [size // 2, size // 2],
+            "popupAnchor": [0, -size // 2], "className": classes}
 
 
 MAP_CSS = f"""
@@ -310,6 +300,9 @@ MAP_CSS = f"""
 .ca-ring {{ border-radius: 50%; box-sizing: border-box; border: 3px solid #000; pointer-events: none;
   box-shadow: 0 0 0 4px #ffe08a, inset 0 0 0 2px #ffe08a; }}
 .ca-country-tip {{ font-family: {FONT_STACK}; font-size: 13px; }}
+.ca-place-tip {{ font-family: {FONT_STACK}; font-size: 14px; }}
+.ca-group .ca-shape {{ outline: 2px solid rgba(0,0,0,.35); outline-offset: 2px; }}
+.ca-popup-more {{ color: #555; font-size: .85rem; }}
 .ca-place:focus-visible {{ outline: 3px solid #000; outline-offset: 3px; }}
 .leaflet-popup-content {{ font-family: {FONT_STACK}; font-size: 14px; line-height: 1.5; }}
 .ca-popup h4 {{ margin: 0 0 .2rem; font-size: 1.15rem; padding-inline-end: 1rem; }}
@@ -501,6 +494,133 @@ def _in_view(shown: Iterable[str], highlighted: set[str], atlas: Atlas) -> list[
     return near if any(_inside(atlas.places[p]) for p in near) else shown
 
 
+MAX_MARKERS = 150  # more places than this are grouped on the server (see place_groups)
+GROUP_CELLS_DEG = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
+POPUP_EVENTS_MAX = 12  # a popup lists this many events; the page beside the map lists them all
+POPUP_PLACES_MAX = 8
+
+
+def place_groups(counts: dict[str, int], atlas: Atlas, highlighted: set[str] = frozenset(),
+                 max_markers: int = MAX_MARKERS) -> list[list[str]]:
+    """The places to draw, one list per marker: one place each, or — when there are more
+    than ``max_markers`` — places grouped by a grid of the smallest cell (in degrees) that
+    gives at most ``max_markers`` groups. Each group's first place (the chosen one, else the
+    most named; a liberated place first on a tie) stands for it: its position, style and name.
+    Chosen places always keep a marker of their own. Order: regions first, chosen last (the
+    browser stacks later markers on top)."""
+    def weight(pid: str) -> tuple:
+        place = atlas.places[pid]
+        return (pid in highlighted, counts[pid], place.liberated, place.kind != "region")
+
+    groups: list[list[str]] = [[pid] for pid in counts]
+    if len(counts) > max_markers:
+        loose = [pid for pid in counts if pid not in highlighted]
+        for cell in GROUP_CELLS_DEG:
+            cells: dict[tuple, list[str]] = {}
+            for pid in loose:
+                place = atlas.places[pid]
+                cells.setdefault((place.kind == "region", math.floor(place.lat / cell), math.floor(place.lon / cell)), []).append(pid)
+            if len(cells) + len(counts) - len(loose) <= max_markers:
+                break
+        groups = [[pid] for pid in counts if pid in highlighted] + list(cells.values())
+    groups = [sorted(g, key=weight, reverse=True) for g in groups]
+    return sorted(groups, key=lambda g: (atlas.places[g[0]].kind != "region", g[0] in highlighted))
+
+
+def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js) -> str:
+    """The events' titles and dates, the first :data:`POPUP_EVENTS_MAX` of them."""
+    shown = events[:POPUP_EVENTS_MAX]
+    rows = "".join(
+        f'<li data-event-id="{e(ev.id)}">{e(ev.title.get(lang))} '
+        f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
+        for ev in shown
+    )
+    more = (f'<p class="ca-popup-more">{e(t("more_events_here", lang, n=len(events) - len(shown)))}</p>'
+            if len(events) > len(shown) else "")
+    return f'<ul class="ca-popup-events">{rows}</ul>{more}'
+
+
+def _group_html(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]], lang: Lang) -> str:
+    """A grouped marker's popup: its most named places, then its events (capped)."""
+    places = [atlas.places[pid] for pid in group]
+    events = list({ev.id: ev for pid in group for ev in at_place.get(pid, [])}.values())
+    top = "".join(
+        f"<li>{esc_js(p.name(lang))} ({len(at_place.get(p.id, []))})</li>" for p in places[:POPUP_PLACES_MAX]
+    )
+    return (
+        f'<div class="ca-popup" dir="{direction(lang)}" lang="{lang}" style="font-family: {FONT_STACK}; text-align: start;">'
+        f'<h4 class="ca-popup-name">{esc_js(places[0].name(lang))} +{len(places) - 1}</h4>'
+        f'<p class="ca-popup-head">{esc_js(t("places_here", lang, n=len(places)))}</p><ul>{top}</ul>'
+        f'<p class="ca-popup-head">{esc_js(t("events_here", lang))}</p>{_events_list_html(events, lang)}</div>'
+    )
+
+
+def _marker_spec(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]], lang: Lang,
+                 highlighted: set[str]) -> dict:
+    """What :class:`PlaceMarkers` draws for one marker (one place, or a group of places)."""
+    place = atlas.places[group[0]]
+    selected = place.id in highlighted
+    if len(group) == 1:
+        count = len(at_place.get(place.id, []))
+        popup = place_html(place, atlas, at_place.get(place.id, []), lang)
+        name = place.name(lang)
+    else:
+        count = len({ev.id for pid in group for ev in at_place.get(pid, [])})
+        popup = _group_html(group, atlas, at_place, lang)
+        name = f"{place.name(lang)} +{len(group) - 1}"
+    icon = _icon(place, count, lang, selected, label=name, grouped=len(group) > 1)
+    return {
+        "lat": place.lat, "lon": place.lon, "icon": icon, "popup": popup, "tip": esc_js(name),
+        "z": 1000 if selected else -1000 if place.kind == "region" else 0,  # regions beneath
+    }
+
+
+class PlaceMarkers(MacroElement):
+    """Every place's marker — icon, popup, tooltip — in one element, from one JSON array.
+
+    folium would make six elements per marker (Marker, DivIcon, SetIcon, Popup, Html,
+    Tooltip), and compiles each one's rendered script as a Jinja template: about 10 ms of
+    server time per marker. Here the data is one JSON array (:func:`script_json`: no ``<``,
+    ``&``, ``{`` or ``}`` left inside its strings, so it can neither end the script nor be
+    read as Jinja), and Leaflet builds the markers in the browser. Popup and tooltip HTML is
+    escaped by :func:`esc_js` as before; Leaflet sets it as ``innerHTML``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var places = {{ this.data }};
+            places.forEach(function (p) {
+                var marker = L.marker([p.lat, p.lon], {icon: L.divIcon(p.icon), zIndexOffset: p.z});
+                marker.bindPopup(p.popup, {maxWidth: 360, maxHeight: {{ this.max_height }},
+                                           autoPanPaddingBottomRight: [20, 110]});  // clear of the legend
+                marker.bindTooltip(p.tip, {direction: 'top', sticky: false, className: 'ca-place-tip'});
+                marker.addTo(group);
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, specs: list[dict]):
+        super().__init__()
+        self._name = "PlaceMarkers"
+        self.specs = specs
+        self.data = script_json(specs)
+        self.max_height = POPUP_MAX_HEIGHT
+
+
+def script_json(obj: object) -> str:
+    """JSON for a script that folium will also compile as Jinja: ``< > &`` and ``'``, and
+    the braces inside strings, as ``\\uXXXX`` (structural braces never form ``{{``, ``{%``
+    or ``{#``: an object starts with ``{"`` or ``{}``). U+2028/9 escaped too."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    swap = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+    text = re.sub("[<>&'\u2028\u2029]", lambda m: swap[m.group(0)], text)
+    return re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
+
+
 def event_map(
     atlas: Atlas,
     events: Sequence[Event],
@@ -539,20 +659,9 @@ def event_map(
             if pid in at_place:
                 at_place[pid].append(ev)
     markers = folium.FeatureGroup(name=t("places", lang)).add_to(m)
-    # stacking: z_index_offset below (Leaflet otherwise stacks markers by latitude)
-    order = sorted(counts, key=lambda pid: (atlas.places[pid].kind != "region", pid in highlighted))
-    for pid in order:
-        place = atlas.places[pid]
-        selected = pid in highlighted
-        folium.Marker(
-            [place.lat, place.lon],
-            icon=_icon(place, counts[pid], lang, selected),
-            popup=folium.Popup(place_html(place, atlas, at_place[pid], lang), max_width=360, max_height=POPUP_MAX_HEIGHT,
-                               auto_pan_padding_bottom_right=(20, 110)),  # clear of the legend
-            tooltip=folium.Tooltip(esc_js(place.name(lang)), direction="top", sticky=False,
-                                   style=f"font-family: {FONT_STACK}; font-size: 14px;"),
-            z_index_offset=1000 if selected else -1000 if place.kind == "region" else 0,  # regions beneath
-        ).add_to(markers)
+    PlaceMarkers(
+        [_marker_spec(group, atlas, at_place, lang, highlighted) for group in place_groups(counts, atlas, highlighted)]
+    ).add_to(markers)
 
     Legend(legend_html(lang), lang).add_to(m)
     LabelDeclutter().add_to(m)

@@ -48,25 +48,23 @@ def marker_classes(page: str, pid: str) -> set[str]:
     return set(found.group(1).split())
 
 
+def marker_specs(page: str) -> list[dict]:
+    """The markers as the browser gets them: PlaceMarkers' JSON array."""
+    found = re.findall(r"var places = (\[.*?\]);\n", page, flags=re.S)
+    assert len(found) == 1, len(found)
+    return json.loads(found[0])
+
+
 def popups(page: str) -> list[str]:
-    """The content of every popup template literal: $(`…`)[0]."""
-    return re.findall(r"\$\(`(.*?)`\)\[0\]", page, flags=re.S)
+    return [m["popup"] for m in marker_specs(page)]
 
 
 def tooltips(page: str) -> list[str]:
-    return re.findall(r"bindTooltip\(\s*`(.*?)`,", page, flags=re.S)
+    return [m["tip"] for m in marker_specs(page)]
 
 
 def icon_htmls(page: str) -> list[str]:
-    return [json.loads(s) for s in re.findall(r'L\.divIcon\(\{\s*"html": ("(?:[^"\\]|\\.)*")', page)]
-
-
-def js_literal(raw: str) -> str:
-    """The string a JavaScript template literal's body stands for. Fails on what would not
-    stay a plain string: an interpolation, or a backquote that ends the literal."""
-    assert "${" not in raw, raw
-    assert not re.search(r"(?<!\\)`", raw), raw
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else m.group(1), raw)
+    return [m["icon"]["html"] for m in marker_specs(page)]
 
 
 class Dom(HTMLParser):
@@ -161,7 +159,7 @@ def test_popup_has_the_quotes_and_links_to_the_passage(atlas):
     assert 'dir="rtl"' in popup and "Noto Naskh Arabic" in popup
     shown = [e for e in atlas.events if "mosul" in e.places]
     assert all(e.title.ar in dom.all_text for e in shown)
-    assert '"maxWidth": 360' in page
+    assert "maxWidth: 360" in page
 
 
 def test_english_popup_and_links_keep_the_language(atlas):
@@ -189,11 +187,11 @@ def test_hostile_text_comes_out_as_text(atlas, lang):
     fragments = popups(page) + tooltips(page) + icon_htmls(page)
     assert len(popups(page)) == 1 and len(icon_htmls(page)) == 1
     for fragment in fragments:
-        dom = Dom(js_literal(fragment))
+        dom = Dom(fragment)
         assert not {"img", "script", "b", "textarea"} & set(dom.tags), dom.tags
-    popup = Dom(js_literal(popups(page)[0])).all_text
+    popup = Dom(popups(page)[0]).all_text
     assert HOSTILE_NAME in popup and HOSTILE_QUOTE in popup  # shown, verbatim, as text
-    marker_tips = [Dom(js_literal(t)).all_text.strip() for t in tooltips(page)]
+    marker_tips = [Dom(t).all_text.strip() for t in tooltips(page)]
     assert HOSTILE_NAME in marker_tips
     assert HOSTILE_NAME in Dom(icon_htmls(page)[0]).all_text
 
@@ -328,3 +326,54 @@ def test_names_are_decluttered_by_weight(atlas):
     }
     assert rank["Sirte"] == max(rank.values())  # the chosen place keeps its name first
     assert rank["Mosul"] > rank["Paris"] > rank["Northeast Syria"]  # liberated, other, region
+
+
+# --- many places: grouped on the server; long popups capped ----------------------------------
+
+def _crowded(atlas, n: int):
+    """``n`` copies of Mosul and of Sirte, spread over about a degree, one event each."""
+    places, events = dict(atlas.places), []
+    template = next(e for e in atlas.events if "mosul" in e.places)
+    for i in range(n):
+        for base in ("mosul", "sirte"):
+            src = atlas.places[base]
+            pid = f"{base}-c{i}"
+            places[pid] = src.model_copy(update={"id": pid, "lat": src.lat + (i % 20) * 0.05, "lon": src.lon + (i // 20) * 0.05})
+            events.append(template.model_copy(update={"id": f"{pid}-e", "places": [pid]}))
+    return dataclasses.replace(atlas, places=places), events
+
+
+def test_many_places_are_grouped_into_at_most_max_markers(atlas):
+    crowded, events = _crowded(atlas, 200)
+    counts = maps.places_of(events, crowded)
+    groups = maps.place_groups(counts, crowded, {"sirte-c7"})
+    flat = [pid for g in groups for pid in g]
+    assert sorted(flat) == sorted(counts) and len(flat) == len(set(flat))  # each place once
+    assert 2 <= len(groups) <= maps.MAX_MARKERS
+    assert ["sirte-c7"] in groups and groups[-1] == ["sirte-c7"]  # the chosen one alone, on top
+    assert not any(set(g) & {p for p in counts if p.startswith("mosul")} and set(g) & {p for p in counts if p.startswith("sirte")} for g in groups)
+    page = rendered(maps.event_map(crowded, events, "en", selected_place="sirte-c7"))
+    specs = marker_specs(page)
+    assert len(specs) == len(groups)
+    grouped = [s for s in specs if "ca-group" in s["icon"]["className"]]
+    assert grouped and all(re.search(r"\+\d+", s["tip"]) for s in grouped)
+    assert sum(int(re.search(r'ca-count">(\d+)<', s["icon"]["html"]).group(1)) for s in specs) == len(events)
+    few = maps.place_groups(maps.places_of(atlas.events, atlas), atlas)
+    assert all(len(g) == 1 for g in few)  # the real record: one marker per place
+
+
+def test_popup_lists_at_most_popup_events_max(atlas):
+    crowded, events = _crowded(atlas, 30)
+    many = [e.model_copy(update={"places": ["mosul"]}) for e in events]
+    page = rendered(maps.event_map(crowded, many, "en"))
+    (popup,) = popups(page)
+    dom = Dom(popup)
+    assert dom.tags.count("li") == maps.POPUP_EVENTS_MAX
+    assert f"and {len(many) - maps.POPUP_EVENTS_MAX} more" in dom.all_text
+
+
+def test_script_json_is_inert_in_a_script_and_in_jinja():
+    data = [{"t": HOSTILE_NAME, "u": "\u2028 & ' {# x #} {%raw%}", "n": {"a": {"b": 1}}}]
+    out = maps.script_json(data)
+    assert json.loads(out) == data
+    assert not re.search(r"[<>&'\u2028]|\{\{|\{%|\{#", out), out
