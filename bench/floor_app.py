@@ -1,7 +1,7 @@
 """The benchmark's floor: the smallest Streamlit app that draws the same events as the dashboard.
 
-It reads the record through the project's loader (``COALITION_ATLAS_EVENTS`` as for the
-dashboard) and draws it with the bare stack: one Plotly ``go.Scatter`` (SVG, one point per
+It reads the record through the project's loader (``COALITION_ATLAS_EVENTS`` and, for the
+synthetic records, ``COALITION_ATLAS_PLACES``, as for the dashboard) and draws it with the bare stack: one Plotly ``go.Scatter`` (SVG, one point per
 event, x = first day, y = the category's lane) and one Folium map (``tiles=None``, one default
 marker per (event, place) pair at the place's coordinates, assets served from the project's
 static/vendor via ``coalition_atlas.offline.localize``) through ``st_folium(...,

@@ -284,27 +284,36 @@ def sessions_slope(br, server, url, spec, n, timeout) -> dict:
     return {"rss_mb": rss, "slope_mb": slope}
 
 
-def validator_times(path: Path, runs: int) -> tuple[list[float], list[float], object]:
+def record_env(path: Path, places: Path | None) -> dict[str, str]:
+    """What points the app, the floor and the CLI at a record (and at its gazetteer, if synthetic)."""
+    env = {"COALITION_ATLAS_EVENTS": str(path)}
+    if places is not None:
+        env["COALITION_ATLAS_PLACES"] = str(places)
+    return env
+
+
+def validator_times(path: Path, runs: int, places: Path | None = None) -> tuple[list[float], list[float], object]:
     """CLI wall times (fresh interpreter each) and in-process load_atlas times (this process)."""
     from coalition_atlas.load import load_atlas
 
+    env = {**os.environ, **record_env(path, places)}
     wall, inproc, atlas = [], [], None
     for _ in range(runs):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "coalition_atlas", "validate", str(path)], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, env=env)
         wall.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
-        atlas = load_atlas(path)
+        atlas = load_atlas(path, places)
         inproc.append((time.perf_counter() - t0) * 1000)
     return wall, inproc, atlas
 
 
-def pack(path: Path, out_dir: Path, timeout: float) -> tuple[Path, float]:
+def pack(path: Path, out_dir: Path, timeout: float, places: Path | None = None) -> tuple[Path, float]:
     target = out_dir / f"pack-{path.stem}.html"
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "coalition_atlas", "export", "--format", "html", "-o", str(target)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "COALITION_ATLAS_EVENTS": str(path)},
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **record_env(path, places)},
                    timeout=timeout + 120)
     return target, (time.perf_counter() - t0) * 1000
 
@@ -338,15 +347,18 @@ class Dash:
             series(br, self.srv, self.srv.base + "/sources", spec, 1, timeout * 3, "prime (sources)")
 
 
-def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser, work: Path, opts) -> dict:
-    raw: dict = {"size": size, "record": str(path), "load_start": os.getloadavg(), "runs": runs}
+def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser, work: Path, opts,
+                   places: Path | None = None) -> dict:
+    """One record; ``places``: its gazetteer (the synthetic records'), or None for the real one."""
+    raw: dict = {"size": size, "record": str(path), "places": str(places) if places else None,
+                 "load_start": os.getloadavg(), "runs": runs}
     timeout = TIMEOUT_S[size]
     over = f"(> {timeout:.0f} s)"
     log(f"== {size}: {path}")
 
     # validator first: its in-process load also gives the counts the browser must see
     vruns = runs if size == "real" else (opts.big_validator_runs if size == "10k" else min(runs, 3))
-    wall, inproc, atlas = validator_times(path, vruns)
+    wall, inproc, atlas = validator_times(path, vruns, places)
     x = expectations(atlas)
     raw.update(expect=x, validate_wall_ms=wall, load_atlas_ms=inproc)
     vt = {"real": 500.0, "10k": 3000.0}.get(size)
@@ -354,7 +366,7 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
     table.add("validator: `load_atlas` in process", size, "ms", inproc, target=("abs", vt) if vt else None)
     log(f"validator wall={wall} inproc={inproc}")
 
-    env = {"COALITION_ATLAS_EVENTS": str(path)}
+    env = record_env(path, places)  # the dashboard and the floor read the same record and gazetteer
     cold = {"dashboard": [], "floor": []}
     if size == "real":  # more cold-start samples (a cold start does not read the record)
         for _ in range(runs - 1):
@@ -496,7 +508,7 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
     # the briefing pack, drawn from file://
     if export_available():
         try:
-            target, took = pack(path, work, timeout)
+            target, took = pack(path, work, timeout, places)
         except subprocess.TimeoutExpired:
             target, took = None, None
         if target is None:
@@ -588,9 +600,10 @@ def main(argv: list[str] | None = None) -> int:
     raw = {"started": started, "runs": runs, "sizes": sizes, "machine": machine(br), "records": []}
     try:
         for size in sizes:
-            path = ROOT / "events.yaml" if SIZES[size] is None else write_synth(SIZES[size], work)
+            synth = None if SIZES[size] is None else write_synth(SIZES[size], work)
+            path, places = (ROOT / "events.yaml", None) if synth is None else (synth.events, synth.places)
             n = opts.big_runs if size == "10k" and not opts.runs else runs
-            raw["records"].append(measure_record(size, path, n, table, br, work, opts))
+            raw["records"].append(measure_record(size, path, n, table, br, work, opts, places))
     finally:
         br.close()
     load1 = os.getloadavg()
