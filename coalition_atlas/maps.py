@@ -668,6 +668,10 @@ def event_map(
     FocusWithoutScroll().add_to(m)
     if online_tiles:
         folium.LayerControl(collapsed=True).add_to(m)
+    # Leaflet is all these maps use (no folium.Popup: no jQuery; no awesome markers: no
+    # Bootstrap, Font Awesome or glyphicons): 5 fewer scripts and 5 style sheets per map load.
+    m.default_js = [js for js in m.default_js if js[0] == "leaflet"]
+    m.default_css = [css for css in m.default_css if css[0] == "leaflet_css"]
     return offline.localize(m)
 
 

@@ -377,3 +377,13 @@ def test_script_json_is_inert_in_a_script_and_in_jinja():
     out = maps.script_json(data)
     assert json.loads(out) == data
     assert not re.search(r"[<>&'\u2028]|\{\{|\{%|\{#", out), out
+
+
+def test_the_map_loads_leaflet_only(atlas):
+    m = maps.event_map(atlas, atlas.events, "ar")
+    page = rendered(m)
+    assert re.findall(r'<script src="([^"]+)"', page) == [
+        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.js", f"{offline.VENDOR_URL}/{offline.ICON_PATH_FIX[1]}"]
+    assert set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)) == {
+        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.css", offline.FONTS_CSS_URL}
+    assert "$(" not in page  # no jQuery left to need
