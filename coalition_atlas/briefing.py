@@ -1,22 +1,22 @@
 """The briefing pack: the current view as one self-contained HTML file.
 
-Overview (what the atlas is, the documents, the figures they state), the timeline (Plotly,
-interactive), the map (Leaflet, the shipped country outlines, one marker per place, popups),
-the events with their quotes, translations and citations, and the cited passages in full.
+Overview (what the atlas is, the documents, the figures they state), the timeline (inline SVG
+drawn here by ``svg_timeline``, each mark a link to its event), the map (Leaflet, the shipped
+country outlines, one marker per place, popups), the events with their quotes, translations
+and citations, and the cited passages in full.
 It needs no network and no Python: every script, style sheet and font is inside the file, a
 Content-Security-Policy forbids fetching anything, and it prints on A4 (a print style sheet
 breaks pages between sections, never inside an event, a quote or a passage, and gives the
 timeline and the map fixed print sizes).
 
-Size. plotly.js 4 is 4.8 MB minified: inlined as it is, the pack would pass 5 MB. It is
-inlined gzip-compressed (1.5 MB, 2.0 MB as base64) in a ``<script type="application/gzip;
-base64">`` element and unpacked by the browser's own ``DecompressionStream`` (Chrome/Edge 80,
-Firefox 113, Safari 16.4 and later) into a ``<script>`` element: no request, no eval. Leaflet
-(160 kB) is inlined as it is. The pack weighs about 3 MB.
+Size and speed. The timeline is SVG markup in the file (no plotly.js: it weighed 2 MB here and
+took the browser seconds to unpack and run), so it is drawn as the page is parsed, with
+JavaScript off too, and prints as it shows. Leaflet (160 kB) is inlined as it is. The pack
+weighs about 1 MB, most of it the map's outlines and the fonts.
 
-Escaping. Text from the data reaches the file in three ways: HTML text and attributes
-(``render.esc``), Plotly hover text and labels (escaped by ``timeline``) and the data of the
-timeline and the map, which sits in ``<script type="application/json">`` elements written by
+Escaping. Text from the data reaches the file in three ways: HTML text and attributes, and the
+timeline's SVG text and attributes (``render.esc``), and the data of the map, which sits in a
+``<script type="application/json">`` element written by
 :func:`script_json` (JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\uXXXX``, so that
 no ``</script>`` or ``<!--`` can appear in it). Map popups and labels are HTML built here with
 ``esc`` and set by Leaflet as ``innerHTML``.
@@ -29,12 +29,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
-import gzip
 import json
 import re
-
-import plotly.io as pio
-from plotly.offline import get_plotlyjs
 
 from . import offline
 from .export import ordered
@@ -54,8 +50,8 @@ from .maps import BORDER, LAND, LAND_NAMED, MAP_CSS, REGION_BOUNDS, base_layer_g
 from .models import Event
 from .passages import highlighted_html, quote_spans
 from .render import esc, figure_text, passage_label
-from .timeline import HEIGHT as TIMELINE_HEIGHT
-from .timeline import timeline_figure
+from .svg_timeline import HEIGHT as TIMELINE_HEIGHT
+from .svg_timeline import timeline_svg
 from .viewstate import ViewState
 
 FIGURE_WIDTH = 960  # px: the timeline and the map on screen
@@ -89,12 +85,6 @@ def _defang_urls(js: str) -> str:
     for url in offline.external_urls(js):
         js = js.replace(url, url.replace("://", ":\\u002F/"))
     return js
-
-
-@functools.lru_cache(maxsize=1)
-def plotly_js_gzip_base64() -> str:
-    """plotly.js, gzip-compressed (deterministic: no time stamp), as base64."""
-    return base64.b64encode(gzip.compress(get_plotlyjs().encode("utf-8"), 9, mtime=0)).decode("ascii")
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,31 +212,13 @@ def _overview_html(atlas: Atlas, state: ViewState, events: list[Event], today: d
     )
 
 
-def timeline_spec(events: list[Event], lang: Lang) -> dict:
-    """Plotly's data, layout and config for the pack's timeline (fixed size, white paper)."""
-    fig = timeline_figure(events, lang)
-    fig.update_layout(width=FIGURE_WIDTH, height=TIMELINE_HEIGHT, autosize=False, paper_bgcolor="#FFFFFF", clickmode="event")
-    spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = {
-        "displaylogo": False,
-        "responsive": False,
-        "scrollZoom": False,
-        "showLink": False,
-        "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "resetScale2d"],
-        "toImageButtonOptions": {"filename": f"coalition-atlas-timeline-{lang}"},
-    }
-    return spec
-
-
 def _timeline_html(events: list[Event], lang: Lang) -> str:
+    svg = timeline_svg(events, lang, width=FIGURE_WIDTH, height=TIMELINE_HEIGHT, label=t("timeline_alt", lang, n=len(events)))
     return (
         '<section id="timeline" class="ca-section">'
         f'<h2>{esc(t("timeline", lang))}</h2>'
         f'<p class="ca-meta">{esc(t("timeline_hint", lang))}</p>'
-        f'<div class="ca-frame"><div id="ca-timeline" class="ca-plot" dir="ltr" role="img" '
-        f'aria-label="{esc(t("timeline_alt", lang, n=len(events)))}" data-fallback="{esc(t("needs_js", lang))}"></div>'
-        f'<noscript><p class="ca-fallback">{esc(t("needs_js", lang))}</p></noscript></div>'
-        f'<script type="application/json" id="ca-timeline-data">{script_json(timeline_spec(events, lang))}</script>'
+        f'<div class="ca-frame"><div id="ca-timeline" class="ca-plot" dir="ltr">{svg}</div></div>'
         "</section>"
     )
 
@@ -475,9 +447,9 @@ dl.ca-facts dd {{ margin: 0; }}
 .ca-figure-value {{ font-size: 1.5rem; font-weight: 700; color: #00466e; }}
 .ca-frame {{ max-width: 100%; overflow-x: auto; }}
 #ca-timeline {{ width: {FIGURE_WIDTH}px; height: {TIMELINE_HEIGHT}px; }}
+#ca-timeline svg {{ display: block; width: 100%; height: 100%; }}
 #ca-map {{ width: {FIGURE_WIDTH}px; height: {MAP_HEIGHT}px; border: 1px solid #ccc; box-sizing: border-box; }}
 .ca-fallback {{ padding: 1rem; background: #fff3cd; }}
-#js-plotly-tester {{ direction: ltr; }} /* Plotly measures labels there: in a right-to-left page it misjudges them */
 .ca-places {{ padding-inline-start: 1.2rem; }}
 .ca-places li {{ margin: .25rem 0; }}
 .ca-event {{ border-inline-start: 4px solid #0072B2; padding: .1rem 0 .3rem; padding-inline-start: .9rem; margin: 1.3rem 0; }}
@@ -505,7 +477,7 @@ mark.ca-hl {{ background: #ffe08a; color: #000; padding: 0 .1em; }}
   .ca-event, .ca-quote, .ca-doc, .ca-figure, .ca-passage, .ca-filters, .ca-nav, .ca-places li, dl.ca-facts {{ break-inside: avoid; }}
   .ca-frame {{ overflow: visible; }}
   #ca-timeline, #ca-map {{ zoom: {PRINT_ZOOM}; break-inside: avoid; }}
-  .modebar-container, .leaflet-control-zoom {{ display: none !important; }}
+  .leaflet-control-zoom {{ display: none !important; }}
   .ca-event:target, .ca-passage:target {{ background: none; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
@@ -515,6 +487,8 @@ PACK_JS = r"""
 (function () {
   "use strict";
   var root = document.documentElement;
+  // the timeline is SVG in the page, drawn as it was parsed (this script comes after it)
+  if (document.getElementById("ca-timeline")) { root.setAttribute("data-ca-timeline", "drawn"); }
   function data(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
@@ -528,42 +502,6 @@ PACK_JS = r"""
       box.appendChild(p);
     }
     if (window.console) { console.error(what, err); }
-  }
-
-  // plotly.js ships gzip-compressed in the file; the browser unpacks it (no request, no eval)
-  function loadPlotly() {
-    if (window.Plotly) { return Promise.resolve(); }
-    if (typeof DecompressionStream === "undefined") {
-      return Promise.reject(new Error("this browser has no DecompressionStream"));
-    }
-    var bin = atob(document.getElementById("ca-plotly-js").textContent.replace(/\s+/g, ""));
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(function (js) {
-      var s = document.createElement("script");
-      s.text = js;
-      document.head.appendChild(s);
-      if (!window.Plotly) { throw new Error("plotly.js did not load"); }
-    });
-  }
-
-  function drawTimeline() {
-    var box = document.getElementById("ca-timeline");
-    var spec = data("ca-timeline-data");
-    if (!box || !spec) { return; }
-    loadPlotly()
-      .then(function () { return document.fonts ? document.fonts.ready : null; })
-      .then(function () { return Plotly.newPlot(box, spec.data, spec.layout, spec.config); })
-      .then(function () {
-        box.on("plotly_click", function (ev) {
-          var point = ev && ev.points && ev.points[0];
-          var id = point && point.customdata;
-          if (Array.isArray(id)) { id = id[0]; }
-          if (typeof id === "string") { location.hash = "event-" + id; }
-        });
-        root.setAttribute("data-ca-timeline", "drawn");
-      })["catch"](function (err) { fail(box, "timeline", err); });
   }
 
   // a place name is hidden where it would cover another marker or a name of more weight
@@ -637,7 +575,7 @@ PACK_JS = r"""
     } catch (err) { fail(box, "map", err); }
   }
 
-  function start() { drawMap(); drawTimeline(); }
+  function start() { drawMap(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
 """
@@ -659,11 +597,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
             + _passages_html(atlas, events, lang)
         )
         head_scripts = f"<style>\n{leaflet_css}\n</style>\n<script>{leaflet_js}</script>\n"
-        scripts = (
-            "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>\n"
-            f'<script type="application/gzip;base64" id="ca-plotly-js">{plotly_js_gzip_base64()}</script>\n'
-            f"<script>{PACK_JS}</script>\n"
-        )
+        scripts = f"<script>{PACK_JS}</script>\n"
     else:  # nothing to draw: the overview and a word, without the scripts' weight
         body = _overview_html(atlas, state, events, today) + f'<p class="ca-fallback">{esc(t("no_events", lang))}</p>'
         head_scripts = scripts = ""
