@@ -516,7 +516,9 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
         else:
             size_b = target.stat().st_size
             draws, pack_metrics = [], []
-            spec = {"attrs": ["data-ca-timeline", "data-ca-map"], "marks": x["events"], "css": [[".ca-place", x["places"]]]}
+            # the pack's timeline is inline SVG: every mark is a link a.ca-m (no Plotly traces to count)
+            spec = {"attrs": ["data-ca-timeline", "data-ca-map"],
+                    "css": [["#ca-timeline a.ca-m", x["events"]], [".ca-place", x["places"]]]}
             for i in range(runs):
                 ctx, page, net = br.open()
                 try:
