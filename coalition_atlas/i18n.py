@@ -97,6 +97,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "country_named": ("دولة تذكرها الأحداث المعروضة", "Country named in the events shown"),
     "place_reports": ("ما تقوله الوثائق عن هذا المكان", "What the documents report of it"),
     "events_here": ("الأحداث المعروضة في هذا المكان", "Events shown at this place"),
+    "more_citing": ("و{n} حدثاً آخر يستشهد بهذه الفقرة: صفِّ الأحداث لتراها", "and {n} more events cite this passage: filter the events to see them"),
+    "more_listed": ("تُعرض أول {shown} من {n} حدثاً: صفِّ الأحداث أو اختر مكاناً لترى البقية", "Showing the first {shown} of {n} events: filter or choose a place to see the rest"),
     "more_events_here": ("و{n} حدثاً آخر: اختر المكان لترى القائمة كاملة بجانب الخريطة", "and {n} more: choose the place to see them all beside the map"),
     "places_here": ("{n} مكاناً متقاربة، أكثرها ذكراً:", "{n} places close together; the most named:"),
     "events_at": ("الأحداث في {place}", "Events at {place}"),

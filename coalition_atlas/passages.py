@@ -70,16 +70,19 @@ def quote_spans(passage: Passage, quotes: list[str]) -> list[tuple[int, int]]:
     return [span for span in (find_quote(passage, q) for q in quotes) if span]
 
 
+BACKLINKS_MAX = 30  # a passage lists this many citing events (the chosen one always among them)
+
+
 def _backlinks_html(passage: Passage, atlas: Atlas, lang: Lang, cited: list[tuple[str, str]], current: str | None) -> str:
     d = direction(lang)
-    seen: list[str] = []
-    for event_id, _ in cited:
-        if event_id not in seen:
-            seen.append(event_id)
+    seen = list(dict.fromkeys(event_id for event_id, _ in cited))
     if not seen:
         return f'<p class="ca-backlinks ca-none" dir="{d}" lang="{lang}">{esc(t("no_citations", lang))}</p>'
+    listed = seen[:BACKLINKS_MAX]
+    if current in seen and current not in listed:
+        listed[-1] = current
     items = []
-    for event_id in seen:
+    for event_id in listed:
         event = atlas.event(event_id)
         title = event.title.get(lang) if event else event_id
         here = ' aria-current="true" class="ca-current"' if event_id == current else ""
@@ -89,6 +92,8 @@ def _backlinks_html(passage: Passage, atlas: Atlas, lang: Lang, cited: list[tupl
             f' · <a class="ca-tl" href="{esc(timeline_href(event_id, lang))}" target="_self">{esc(t("on_timeline", lang))}</a>'
             "</li>"
         )
+    if len(seen) > len(listed):
+        items.append(f'<li class="ca-more">{esc(t("more_citing", lang, n=len(seen) - len(listed)))}</li>')
     return (
         f'<div class="ca-backlinks" dir="{d}" lang="{lang}">'
         f'<p class="ca-backlinks-head">{esc(t("cited_by", lang))} ({len(seen)})</p>'

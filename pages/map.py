@@ -18,6 +18,8 @@ from coalition_atlas.load import country_name
 from coalition_atlas.render import event_detail_html, md
 from pages import _ui
 
+LIST_MAX = 100  # expanders beside the map; the table below has every event
+
 record = _ui.atlas()
 state = _ui.view(record)  # st.session_state["view"] (set from the URL if this page runs first)
 lang = state.lang
@@ -76,8 +78,10 @@ with list_col:
         if not listed:
             st.info(t("no_events_at_place", lang))
     st.caption(t("events_shown", lang, n=len(listed), total=len(record.events)))
+    if len(listed) > LIST_MAX:
+        st.caption(t("more_listed", lang, shown=LIST_MAX, n=len(listed)))
     with st.container(height=420 if len(listed) > 4 else "content", border=False):
-        for event in listed:
+        for event in listed[:LIST_MAX]:
             label = f"{format_partial_date(event.date, lang)} · {event.title.get(lang)}"
             with st.expander(md(label), expanded=event.id == state.event):
                 st.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)

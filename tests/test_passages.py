@@ -140,6 +140,22 @@ def test_backlinks_list_every_citing_event(atlas, documents):
                     assert t("no_citations", lang) in out
 
 
+def test_a_passage_cited_by_many_events_lists_backlinks_max_and_the_chosen_one(atlas, documents):
+    import dataclasses
+
+    from coalition_atlas.passages import BACKLINKS_MAX
+
+    ref = atlas.events[0].sources[0]
+    many = [atlas.events[0].model_copy(update={"id": f"copy-{i}"}) for i in range(BACKLINKS_MAX + 15)]
+    crowded = dataclasses.replace(atlas, events=tuple(many))
+    passage = documents[ref.doc].passage(ref.paragraph)
+    out = passage_html(passage, crowded, "en", highlight_event=f"copy-{BACKLINKS_MAX + 10}")
+    items = re.findall(r"<li[ >]", out)
+    assert len(items) == BACKLINKS_MAX + 1  # the links and one "and N more"
+    assert f"event=copy-{BACKLINKS_MAX + 10}" in out and 'aria-current="true"' in out
+    assert t("more_citing", "en", n=15) in out and f"({BACKLINKS_MAX + 15})" in out
+
+
 @pytest.mark.parametrize("bad", HOSTILE)
 def test_hostile_titles_and_quotes_are_escaped(documents, bad):
     p2 = documents["washington-2017"].passage("2")
