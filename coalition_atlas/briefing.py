@@ -388,13 +388,11 @@ def _passages_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
     """Every passage the shown events (or the places on the map) cite, verbatim, in document
     order, the events' quotes highlighted: where each citation's link leads."""
     quotes: dict[tuple[str, str], list[str]] = {}
-    citing: dict[tuple[str, str], list[Event]] = {}
+    citing: dict[tuple[str, str], dict[str, Event]] = {}  # by id: comparing pydantic models is slow
     for event in events:
         for ref in event.sources:
             quotes.setdefault((ref.doc, ref.paragraph), []).append(ref.quote)
-            citing.setdefault((ref.doc, ref.paragraph), [])
-            if event not in citing[(ref.doc, ref.paragraph)]:
-                citing[(ref.doc, ref.paragraph)].append(event)
+            citing.setdefault((ref.doc, ref.paragraph), {}).setdefault(event.id, event)
     for pid in places_of(events, atlas):
         for status in atlas.places[pid].status:
             quotes.setdefault((status.doc, status.paragraph), [])
@@ -405,7 +403,7 @@ def _passages_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
             key = (doc.id, passage.id)
             if key not in quotes:
                 continue
-            links = _sep(lang).join(f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a>' for e in citing.get(key, []))
+            links = _sep(lang).join(f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a>' for e in citing.get(key, {}).values())
             rows.append(
                 f'<div class="ca-passage" id="{esc(_src_id(doc.id, passage.id))}">'
                 f'<p class="ca-pid">{esc(passage_label(passage.id, lang))}</p>'
