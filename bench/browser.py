@@ -40,7 +40,15 @@ PROBE = r"""
       if (!gd || !gd._fullData) return false;
       const traces = gd.querySelectorAll('.scatterlayer .trace');
       let n = 0;
-      gd._fullData.forEach((t, i) => { if (t.meta === 'events' && traces[i]) n += traces[i].querySelectorAll('path.point').length; });
+      if (gd._fullData.some(t => t.type === 'scattergl')) {
+        // a large record's marks are WebGL (one canvas, no element per mark): count the points
+        // plotly handed to its regl scene once the scene and its canvas exist
+        const plot = gd._fullLayout._plots && gd._fullLayout._plots.xy;
+        if (!plot || !plot._scene || !gd.querySelector('canvas.gl-canvas-context')) return false;
+        gd._fullData.forEach(t => { if (t.meta === 'events' && t.type === 'scattergl' && t.visible === true) n += t._length || 0; });
+      } else {
+        gd._fullData.forEach((t, i) => { if (t.meta === 'events' && traces[i]) n += traces[i].querySelectorAll('path.point').length; });
+      }
       if (n !== spec.marks) return false;
       if (spec.selected) {  // the step's event is the largest mark (presenter) or the ring trace's point (floor)
         const id = spec.selected;

@@ -300,3 +300,106 @@ _json = st.recursive(
 def test_selected_event_id_never_raises(selection):
     found = selected_event_id(selection)
     assert found is None or (isinstance(found, str) and found)
+
+
+# --- a large record (above GL_ABOVE events) ------------------------------------------------------
+
+def _many(atlas, n: int):
+    """``n`` events copied from the record's, ids suffixed, days spread over 2017–2019 (the
+    precision kept), a hostile title on one of them."""
+    from coalition_atlas.models import Bilingual
+
+    out = []
+    for i in range(n):
+        e = atlas.events[i % len(atlas.events)]
+        day = dt.date(2017, 1, 1) + dt.timedelta(days=(i * 7919) % 1095)
+        date = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": str(day.year)}[e.precision]
+        title = Bilingual(ar="<b>%{x}</b> & <img src=x>", en="<i>x</i>") if i == 7 else e.title
+        out.append(e.model_copy(update={"id": f"{e.id}-s{i:05d}", "date": date, "title": title}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def many(real_atlas):
+    from coalition_atlas.timeline import GL_ABOVE
+
+    return _many(real_atlas, GL_ABOVE * 3)
+
+
+def test_large_record_keeps_the_events_contract(many):
+    import plotly.graph_objects as go
+
+    fig = timeline_figure(many, "ar")
+    assert sorted(event_points(fig)) == sorted(e.id for e in many)  # one mark per event, ids as customdata
+    traces = event_traces(fig)
+    assert traces and all(isinstance(tr, go.Scattergl) for tr in traces)
+    by_id = {e.id: e for e in many}
+    for tr in traces:  # one colour and one shape per trace, the events' own
+        assert {CATEGORY_COLORS[by_id[i].category] for i in tr.customdata} == {tr.marker.color}
+        assert {SYMBOLS[by_id[i].dating] for i in tr.customdata} == {tr.marker.symbol}
+        assert len(tr.x) == len(tr.y) == len(tr.customdata) == len(tr.text) == len(tr.hovertext)
+    assert not [tr for tr in fig.data if (tr.name or "").startswith("span:")]  # no trace per span
+
+
+def test_large_record_hover_says_the_same_escaped(many):
+    fig = timeline_figure(many, "en")
+    for event_id in (many[0].id, many[7].id, many[100].id):
+        tr, k = mark(fig, event_id)
+        e = next(e for e in many if e.id == event_id)
+        shown = tr.hovertemplate.replace("%{text}", tr.text[k]).replace("%{hovertext}", tr.hovertext[k])
+        assert shown == hover_text(e, "en") + "<extra></extra>"
+    tr, k = mark(timeline_figure(many, "ar"), many[7].id)
+    assert tr.hovertext[k] == "&lt;b&gt;%{x}&lt;/b&gt; &amp; &lt;img src=x&gt;"  # escaped, never markup
+
+
+def test_large_record_spans_merged(many):
+    fig = timeline_figure(many, "ar")
+    spans = [tr for tr in fig.data if (tr.name or "").startswith("spans:")]
+    wide = [e for e in many if e.precision != "day" and e.start >= AXIS_START]
+    assert wide and spans
+    assert sum(list(tr.x).count(None) for tr in spans) == len(wide)  # one segment per month or year
+    assert len(spans) <= len(DATINGS) * len(CATEGORIES)
+
+
+def test_large_record_emphasis_and_ring(many):
+    chosen = many[3].id
+    fig = timeline_figure(many, "ar", selected=chosen)
+    tr, k = mark(fig, chosen)
+    assert list(tr.marker.size)[k] == max(max(list(t_.marker.size)) for t_ in event_traces(fig))
+    assert list(tr.marker.opacity)[k] == 1.0
+    assert sum(list(t_.marker.opacity).count(1.0) for t_ in event_traces(fig)) == 1
+    assert [t_.x for t_ in fig.data if t_.name == "selected"]
+    plain = timeline_figure(many, "ar")
+    assert all(t_.marker.size == 11 and t_.marker.opacity == 1.0 for t_ in event_traces(plain))
+
+
+def test_large_record_positions_deterministic_in_lanes(many):
+    from coalition_atlas.timeline import ROW, _lanes
+
+    where = positions(many)
+    assert where == positions(list(reversed(many)))
+    lanes = _lanes()
+    for e in many:
+        assert round(where[e.id][1] - lanes[e.category], 6) in (0.0, round(ROW, 6), round(-ROW, 6))
+
+
+def test_large_record_json_is_small_and_quick(real_atlas):
+    import time
+
+    import plotly.io as pio
+
+    events = _many(real_atlas, 3000)
+    t0 = time.perf_counter()
+    fig = timeline_figure(events, "ar")
+    took = time.perf_counter() - t0
+    size = len(pio.to_json(fig, validate=False))
+    assert size < 3000 * 600, size  # per mark: its date, title, id, x and y; no per-mark styles
+    assert took < 10, took  # ~0.4 s here; generous for a loaded machine
+
+
+def test_small_record_unchanged_below_the_threshold(real_atlas):
+    import plotly.graph_objects as go
+
+    fig = timeline_figure(real_atlas.events, "ar")
+    assert all(type(tr) is go.Scatter for tr in fig.data)
+    assert [tr for tr in fig.data if (tr.name or "").startswith("span:")]
