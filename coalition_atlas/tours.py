@@ -429,14 +429,16 @@ def presenter_timeline(stops: Sequence[Stop], lang: Lang, selected: str | None, 
         marker = getattr(trace, "marker", None)
         if marker is None or marker.size is None:
             continue
-        sizes = marker.size if isinstance(marker.size, (list, tuple)) else [marker.size]
-        scaled = [round(s * 1.3) for s in sizes]
-        marker.size = scaled if isinstance(marker.size, (list, tuple)) else scaled[0]
+        many = not isinstance(marker.size, (int, float))  # a list, or a large record's numpy array
+        sizes = list(marker.size) if many else [marker.size]
+        scaled = [round(float(s) * 1.3) for s in sizes]
+        marker.size = scaled if many else scaled[0]
         if marker.line is not None and marker.line.width:
             marker.line.width = marker.line.width + 1
         if trace.mode and "lines" in trace.mode and trace.line is not None:
             trace.line.width = 2.5
-        trace.cliponaxis = False  # the ring around a mark in the top lane stays whole
+        if trace.type != "scattergl":  # WebGL marks have no clipping to turn off
+            trace.cliponaxis = False  # the ring around a mark in the top lane stays whole
     for note in fig.layout.annotations:  # "Before 2017" inside its band, clear of the bigger years
         if note.name == "earlier":
             note.update(y=1, yanchor="top", yshift=-4, font=dict(size=14, color="#000000"))

@@ -308,3 +308,15 @@ def test_presenter_timeline_highlights_the_step(walks, atlas):
     assert set(marks) == {s.event.id for s in pos.stops}
     assert marks[pos.stop.event.id] == max(marks.values()) > min(marks.values())
     assert any(trace.name == "selected" for trace in fig.data)
+
+
+def test_presenter_timeline_of_a_large_current_tour(atlas):
+    """The ad-hoc tour of a large record (over the timeline's WebGL threshold) draws too."""
+    from coalition_atlas.timeline import GL_ABOVE
+
+    events = [e.model_copy(update={"id": f"{e.id}-s{i:05d}"}) for i in range(GL_ABOVE // len(atlas.events) + 2)
+              for e in atlas.events]
+    stops = [tours.Stop(e) for e in tours.date_order(events)]
+    fig = tours.presenter_timeline(stops, "ar", stops[3].event.id, 300)
+    marks = {i: size for trace in fig.data if trace.meta == "events" for i, size in zip(trace.customdata, trace.marker.size)}
+    assert len(marks) == len(events) and marks[stops[3].event.id] == max(marks.values())
