@@ -46,7 +46,10 @@ from .i18n import (
     t,
 )
 from .load import Atlas, country_name
-from .maps import BORDER, LAND, LAND_NAMED, MAP_CSS, REGION_BOUNDS, base_layer_geojson, legend_html, place_style, places_of
+from .maps import (
+    BORDER, LAND, LAND_NAMED, MAP_CSS, POPUP_EVENTS_MAX, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
+    place_style, places_of,
+)
 from .models import Event
 from .passages import highlighted_html, quote_spans
 from .render import esc, figure_text, passage_label
@@ -253,11 +256,30 @@ def _popup_html(place: Place, atlas: Atlas, events: list[Event], lang: Lang) -> 
         rows += [
             f'<li><a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a> '
             f'<span class="ca-popup-date">({esc(format_partial_date(e.date, lang))})</span></li>'
-            for e in events
+            for e in events[:POPUP_EVENTS_MAX]
         ]
         rows.append("</ul>")
+        if len(events) > POPUP_EVENTS_MAX:
+            rows.append(f'<p class="ca-popup-more">{esc(t("more_events_here", lang, n=len(events) - POPUP_EVENTS_MAX))}</p>')
     rows.append("</div>")
     return "".join(rows)
+
+
+def _widened(bounds: list[list[float]], by: float = 0.6, at_least: float = 12.0) -> list[list[float]]:
+    """``bounds`` grown on every side by ``by`` times its span (at least ``at_least`` degrees):
+    what the pack's map shows around its places, with room to pan and zoom out a little."""
+    (south, west), (north, east) = bounds
+    dlat, dlon = max((north - south) * by, at_least), max((east - west) * by, at_least)
+    return [[max(south - dlat, -90.0), max(west - dlon, -180.0)], [min(north + dlat, 90.0), min(east + dlon, 180.0)]]
+
+
+def _overlaps(geometry: dict, window: list[list[float]]) -> bool:
+    """Whether a GeoJSON (Multi)Polygon's bounding box meets ``window``."""
+    (south, west), (north, east) = window
+    rings = geometry["coordinates"] if geometry["type"] == "Polygon" else [r for poly in geometry["coordinates"] for r in poly]
+    lons = [x for ring in rings for x, _ in ring]
+    lats = [y for ring in rings for _, y in ring]
+    return bool(lons) and min(lons) <= east and max(lons) >= west and min(lats) <= north and max(lats) >= south
 
 
 def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
@@ -273,6 +295,8 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
     fit = [pid for pid in counts if _inside(atlas.places[pid])] or list(counts)
     points = sorted({(atlas.places[p].lat, atlas.places[p].lon) for p in fit})
     named = {c for e in events for c in e.countries}
+    bounds = [[min(p[0] for p in points), min(p[1] for p in points)], [max(p[0] for p in points), max(p[1] for p in points)]] if points else REGION_BOUNDS
+    window = _widened(bounds)
     countries = {
         "type": "FeatureCollection",
         "features": [
@@ -282,29 +306,34 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
                 "geometry": f["geometry"],
             }
             for f in base_layer_geojson()["features"]
+            if f["id"] in named or _overlaps(f["geometry"], window)
         ],
     }
     places = []
-    for pid in sorted(counts, key=lambda p: (atlas.places[p].kind != "region", p)):  # regions beneath
-        place = atlas.places[pid]
+    for group in place_groups(counts, atlas):  # regions first (beneath); many places grouped, as on the dashboard
+        place = atlas.places[group[0]]
         style = place_style(place)
-        size = ICON_SIZE[style]
+        size = ICON_SIZE[style] + (6 if len(group) > 1 else 0)
+        if len(group) == 1:
+            count, name, popup = counts[place.id], place.name(lang), _popup_html(place, atlas, at_place[place.id], lang)
+        else:
+            count = len({e.id for pid in group for e in at_place[pid]})
+            name, popup = f"{place.name(lang)} +{len(group) - 1}", group_html(group, atlas, at_place, lang)
         places.append(
             {
-                "id": pid,
+                "id": place.id,
                 "lat": place.lat,
                 "lon": place.lon,
-                "style": style,
+                "style": style + (" ca-group" if len(group) > 1 else ""),
                 "size": size,
-                "name": place.name(lang),
+                "name": name,
                 "icon": (
-                    f'<div class="ca-shape" style="width:{size}px;height:{size}px;"><span class="ca-count">{counts[pid]}</span></div>'
-                    f'<span class="ca-label" dir="auto" data-rank="{ICON_RANK[style] + counts[pid]}">{esc(place.name(lang))}</span>'
+                    f'<div class="ca-shape" style="width:{size}px;height:{size}px;"><span class="ca-count">{count}</span></div>'
+                    f'<span class="ca-label" dir="auto" data-rank="{ICON_RANK[style] + count}">{esc(name)}</span>'
                 ),
-                "popup": _popup_html(place, atlas, at_place[pid], lang),
+                "popup": popup,
             }
         )
-    bounds = [[min(p[0] for p in points), min(p[1] for p in points)], [max(p[0] for p in points), max(p[1] for p in points)]] if points else REGION_BOUNDS
     return {
         "countries": countries,
         "places": places,

@@ -540,7 +540,7 @@ def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js) -> str:
     return f'<ul class="ca-popup-events">{rows}</ul>{more}'
 
 
-def _group_html(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]], lang: Lang) -> str:
+def group_html(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]], lang: Lang) -> str:
     """A grouped marker's popup: its most named places, then its events (capped)."""
     places = [atlas.places[pid] for pid in group]
     events = list({ev.id: ev for pid in group for ev in at_place.get(pid, [])}.values())
@@ -566,7 +566,7 @@ def _marker_spec(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]
         name = place.name(lang)
     else:
         count = len({ev.id for pid in group for ev in at_place.get(pid, [])})
-        popup = _group_html(group, atlas, at_place, lang)
+        popup = group_html(group, atlas, at_place, lang)
         name = f"{place.name(lang)} +{len(group) - 1}"
     icon = _icon(place, count, lang, selected, label=name, grouped=len(group) > 1)
     return {

@@ -103,7 +103,13 @@ def test_sections_events_quotes_and_citations(atlas, packs, lang):
     assert sorted(m[0] for m in marks) == sorted(e.id for e in atlas.events)
     places = {p["id"] for p in data["ca-map-data"]["places"]}
     assert places == {p for e in atlas.events for p in e.places}
-    assert len(data["ca-map-data"]["countries"]["features"]) > 150
+    # the outlines around the places (and every country the events name), not the whole world
+    from coalition_atlas.maps import base_layer_geojson
+
+    features = data["ca-map-data"]["countries"]["features"]
+    world = {f["id"] for f in base_layer_geojson()["features"]}
+    assert 30 < len(features) < 0.6 * len(world)
+    assert sum(f["properties"]["named"] for f in features) == len({c for e in atlas.events for c in e.countries} & world)
 
 
 def test_filtered_pack(atlas):
