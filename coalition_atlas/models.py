@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Literal, get_args
 
@@ -68,6 +69,7 @@ def check_partial_date(text: str) -> str:
 PartialDate = Annotated[str, BeforeValidator(_as_date_text), Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 
+@functools.lru_cache(maxsize=8192)  # pure, and called for every event on every run (start, end)
 def date_bounds(text: str) -> tuple[dt.date, dt.date]:
     """First and last day a partial date covers: "2018-02" -> 1 and 28 February 2018."""
     parts = [int(p) for p in text.split("-")]
