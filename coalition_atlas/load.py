@@ -6,8 +6,9 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
+import itertools
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ def places_path() -> Path:
     return Path(os.environ.get(PLACES_ENV) or gazetteer.PLACES_PATH)
 
 
+_TOKENS = itertools.count(1)
+
+
 @dataclass(frozen=True)
 class Atlas:
     """The loaded, verified record: what every page reads."""
@@ -46,9 +50,15 @@ class Atlas:
     places: dict[str, Place]
     documents: dict[str, Document]
     quotes_verified: int
+    #: unique in the process: what caches of things built from this record are keyed by
+    token: int = field(default_factory=lambda: next(_TOKENS), compare=False, init=False)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
 
     def event(self, event_id: str) -> Event | None:
-        return next((e for e in self.events if e.id == event_id), None)
+        return self._by_id.get(event_id)
 
     def summary(self) -> str:
         return (

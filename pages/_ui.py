@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from coalition_atlas.filtering import date_span, filter_events
+from pages import _cached
+from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
 from coalition_atlas.style import page_css
@@ -102,7 +103,8 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             format_func=lambda code: "العربية" if code == "ar" else "English",
         ) or state.lang
         st.subheader(t("filters", lang))
-        countries = sorted({c for e in record.events for c in e.countries}, key=lambda c: country_name(c, lang))
+        (first, last), named = _cached.span_and_countries(record, record.token)
+        countries = sorted(named, key=lambda c: country_name(c, lang))
         chosen = st.multiselect(
             t("countries", lang), countries, default=list(state.countries), format_func=lambda c: country_name(c, lang),
             placeholder=t("all_countries", lang), key=f"countries_{lang}",
@@ -115,7 +117,6 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             t("documents", lang), list(record.documents), default=list(state.docs),
             format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}", placeholder=t("all_documents", lang),
         )
-        first, last = date_span(record.events)
         start, end = st.slider(
             t("date_range", lang), min_value=first, max_value=last,
             value=(state.start or first, state.end or last), format="YYYY-MM", key=f"dates_{lang}",

@@ -11,8 +11,8 @@ from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import t
 from coalition_atlas.maps import event_map, place_for_click
 from coalition_atlas.render import document_card_html, event_detail_html, figures_html, md
-from coalition_atlas.timeline import selected_event_id, timeline_figure
-from pages import _ui
+from coalition_atlas.timeline import selected_event_id
+from pages import _cached, _ui
 
 
 def downloads(record, state) -> None:
@@ -49,7 +49,7 @@ if not events:
 
 st.subheader(t("timeline_and_map", lang))
 chart = st.plotly_chart(
-    timeline_figure(events, lang, selected=state.event, highlight_place=state.place),
+    _cached.timeline(record, events, state),
     on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
 )
 picked = selected_event_id(chart)

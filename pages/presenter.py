@@ -99,7 +99,7 @@ if stop is None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _map_args(atlas_id: int, lang: str, event_ids: tuple[str, ...]) -> dict:
+def _map_args(token: int, lang: str, event_ids: tuple[str, ...]) -> dict:
     """The tour's map as st_folium would send it, drawn once per tour and language: each step
     then only swaps the rings layer and moves the view (streamlit-folium's dynamic updates), so
     a key press neither redraws 0.7 MB of map on the server nor reloads it in the browser
@@ -124,7 +124,7 @@ def _descendants(element):
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _timeline(atlas_id: int, lang: str, event_ids: tuple[str, ...], selected: str, height: int):
+def _timeline(token: int, lang: str, event_ids: tuple[str, ...], selected: str, height: int):
     """The strip's timeline, built once per step and shared (75 ms of Plotly per key press)."""
     return tours.presenter_timeline([tours.Stop(record.event(i)) for i in event_ids], lang, selected, height)
 
@@ -134,7 +134,7 @@ st.markdown(tours.step_html(stop, record, lang), unsafe_allow_html=True)
 timeline_col, map_col = st.container(key="ca_strip").columns([3, 2], gap="medium")
 with timeline_col:
     st.plotly_chart(
-        _timeline(id(record), lang, tuple(s.event.id for s in pos.stops), stop.event.id, height), key=f"presenter_timeline_{lang}",
+        _timeline(record.token, lang, tuple(s.event.id for s in pos.stops), stop.event.id, height), key=f"presenter_timeline_{lang}",
         theme=None, height="stretch", config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
     )
 with map_col:
@@ -142,7 +142,7 @@ with map_col:
     rings = maps.selection_layer(record, selected_event=stop.event.id)
     centre, zoom = tours.map_view(record, pos.stops, stop, height=height - 34)  # a line names the places
     sf._component_func(
-        **_map_args(id(record), lang, tuple(s.event.id for s in pos.stops)), height=height - 34, width=None,
+        **_map_args(record.token, lang, tuple(s.event.id for s in pos.stops)), height=height - 34, width=None,
         returned_objects=[], default={}, zoom=zoom, center=centre, return_on_hover=False, layer_control=None,
         feature_group=sf._get_feature_group_string(rings, folium.Map(tiles=None)) if rings else None,
         pixelated=False, on_change=None, wrap_longitude=False,

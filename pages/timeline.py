@@ -10,8 +10,8 @@ import streamlit as st
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_partial_date, t
 from coalition_atlas.render import event_detail_html
-from coalition_atlas.timeline import event_table, selected_event_id, table_labels, timeline_figure
-from pages import _ui
+from coalition_atlas.timeline import event_table, selected_event_id, table_labels
+from pages import _cached, _ui
 
 CHART, PICK, LAST_CLICK = "timeline_chart", "timeline_pick", "timeline_last_click"
 WIDTHS = {"date": 95, "date_label": 135, "title": "large", "category": 140, "dating": 150,
@@ -44,7 +44,7 @@ if not events:
     st.info(t("no_events", lang))
 else:
     st.caption(t("timeline_hint", lang))
-    figure = timeline_figure(events, lang, selected=state.event, highlight_place=state.place)
+    figure = _cached.timeline(record, events, state)
     st.plotly_chart(
         figure, on_select="rerun", selection_mode="points", key=CHART, theme=None,
         config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
