@@ -45,21 +45,22 @@ def expectations(atlas) -> dict:
     from coalition_atlas.filtering import filter_events
     from coalition_atlas.i18n import t  # noqa: F401  (loads the translations as the app does)
     from coalition_atlas.load import country_name
-    from coalition_atlas.maps import places_of
+    from coalition_atlas.maps import place_groups, places_of
     from coalition_atlas.viewstate import ViewState
 
+    markers = lambda evs: len(place_groups(places_of(evs, atlas), atlas))  # noqa: E731  (many places: grouped)
     events = list(atlas.events)
     shown = filter_events(events, ViewState(countries=(FILTER_COUNTRY,)))
     pairs = lambda evs: sum(1 for e in evs for p in e.places if p in atlas.places)  # noqa: E731
     first_doc = next(iter(atlas.documents.values()))
     return {
         "events": len(events),
-        "places": len(places_of(events, atlas)),
+        "places": markers(events),
         "passages": len(first_doc.passages),
         "pairs": pairs(events),
         "filter_label_ar": country_name(FILTER_COUNTRY, "ar"),
         "filter_events": len(shown),
-        "filter_places": len(places_of(shown, atlas)),
+        "filter_places": markers(shown),
         "filter_pairs": pairs(shown),
         "floor_step_event": events[1].id if len(events) > 1 else None,
         "floor_step_has_place": len(events) > 1 and any(p in atlas.places for p in events[1].places),
@@ -187,7 +188,21 @@ def load_once(br: B.Browser, server: Server, url: str, spec: dict, timeout: floa
         br.close_context(ctx, net)
     return {"ready_ms": ready, "server_cpu_ms": cpu, "bytes": net.total, "http_bytes": net.http_bytes,
             "ws_bytes": net.ws_bytes, "requests": net.requests, "external": len(net.external), "metrics": metrics,
-            "top": net.top()}
+            "top": net.top(), "per_url": dict(net.per_url)}
+
+
+def through_proxy(br: B.Browser, server: Server, spec: dict, timeout: float) -> dict | None:
+    """One first load of ``server``'s page through the documented nginx (None without nginx)."""
+    from .proxy import nginx_binary, nginx_in_front
+
+    if nginx_binary() is None:
+        log("nginx is not installed: no figure through the proxy (apt-get install -y nginx-light)")
+        return None
+    with nginx_in_front(server.port) as url:
+        load_once(br, server, url + "/", {**spec, "key": "__pw"}, timeout)  # warm-up, as for the others
+        r = load_once(br, server, url + "/", {**spec, "key": "__px"}, timeout)
+    log(f"through nginx: ready={r['ready_ms']} bytes={r['bytes']} (http {r['http_bytes']}, ws {r['ws_bytes']})")
+    return r
 
 
 def browser_metrics(net) -> dict:
@@ -448,6 +463,15 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
         ov = raw["pages"]["overview"]
         table.add("overview: bytes to the browser, first load", size, "bytes", [r["bytes"] for r in ov] if ov else None,
                   [r["bytes"] for r in floor_runs], note="" if ov else "n/a (not drawn)")
+        if size == "real" and ov:
+            proxied = through_proxy(br, dash.srv, page_spec("overview", x, "__px"), timeout)
+            floor_proxied = through_proxy(br, floor, floor_spec(x, "__px"), timeout)
+            raw["proxy"] = {"dashboard": proxied, "floor": floor_proxied}
+            if proxied is not None:
+                table.add("overview: bytes to the browser, first load through nginx (deploy/nginx.conf, gzip)", size,
+                          "bytes", [proxied["bytes"]], [floor_proxied["bytes"]] if floor_proxied else None,
+                          target=("abs", 2.5e6),
+                          note=f"HTTP {proxied['http_bytes'] / 1e6:.2f} MB + WebSocket {proxied['ws_bytes'] / 1e6:.2f} MB")
 
         # the filter change: the sidebar's country box, type the name, Enter
         fl, ff, fdl, fdf = [], [], [], []
