@@ -1,6 +1,6 @@
 """Many viewers at once: N concurrent browser sessions exploring the dashboard on 127.0.0.1.
 
-    .venv/bin/python tools/load_test.py --sessions 20 --seconds 60
+    .venv/bin/python tools/load_test.py --sessions 20 --seconds 60 [--rounds 2]
 
 Starts its own `streamlit run dashboard.py` on a free loopback port (or uses --url), opens N
 Chromium contexts at once, and has each explore for a bounded time: the overview, the
@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PATHS = ["?lang=en", "?lang=ar", "timeline?lang=en&country=IRQ", "map?lang=ar", "sources?doc=paris-2019&p=3",
          "presenter?tour=chronological&step=1"]
 
@@ -42,6 +43,7 @@ class Report:
     rss_start: float = 0.0
     rss_warm: float = 0.0  # after one session has visited every page: the caches are full
     rss_after: float = 0.0
+    rss_after_rounds: list[float] = field(default_factory=list)  # after each round: flat = nothing kept per session
 
     def summary(self) -> dict:
         ready = sorted(self.ready_ms)
@@ -56,6 +58,7 @@ class Report:
             "rss_warm_mb": round(self.rss_warm, 1),
             "rss_peak_mb": round(max(self.rss_mb, default=0.0), 1),
             "rss_after_mb": round(self.rss_after, 1),
+            "rss_after_each_round_mb": [round(x, 1) for x in self.rss_after_rounds],
         }
 
 
@@ -136,8 +139,10 @@ async def _session(browser, url: str, n: int, until: float, report: Report) -> N
                     report.errors.append(f"exception on /{path}")
                 if path.startswith("presenter"):
                     await page.wait_for_selector(".ca-p-counter", timeout=120_000)  # the step bar is up
+                    # and the map drawn, as a presenter sees it before pressing (as tests/e2e/test_presenter.py)
+                    await page.frame_locator(MAP_IFRAME).locator(".ca-place").first.wait_for(timeout=120_000)
                     await page.keyboard.press("ArrowRight")
-                    await page.wait_for_function("() => location.search.includes('step=2')", timeout=60_000)
+                    await page.wait_for_function("() => location.search.includes('step=2')", timeout=120_000)
             except Exception as err:  # noqa: BLE001 — every failure is a counted error, not a crash
                 report.errors.append(f"/{path}: {type(err).__name__}: {str(err)[:200]}")
     finally:
@@ -192,7 +197,7 @@ def _in_thread(coro) -> None:
         raise failure[0]
 
 
-def run(sessions: int = 20, seconds: float = 60.0, url: str | None = None) -> Report:
+def run(sessions: int = 20, seconds: float = 60.0, url: str | None = None, rounds: int = 1) -> Report:
     report = Report(sessions)
     with tempfile.TemporaryDirectory() as tmp:
         proc = None
@@ -215,10 +220,12 @@ def run(sessions: int = 20, seconds: float = 60.0, url: str | None = None) -> Re
                 time.sleep(5)
                 report.rss_warm = _rss_mb(pid)
                 threading.Thread(target=sample, daemon=True).start()
-            _in_thread(_drive(url, sessions, seconds, report))
-            if pid:
-                time.sleep(10)  # sessions closed: give the server its disconnect cleanup
-                report.rss_after = _rss_mb(pid)
+            for _ in range(rounds):  # the same crowd again: memory that stays is a cache, memory that grows a leak
+                _in_thread(_drive(url, sessions, seconds, report))
+                if pid:
+                    time.sleep(10)  # sessions closed: give the server its disconnect cleanup
+                    report.rss_after = _rss_mb(pid)
+                    report.rss_after_rounds.append(report.rss_after)
         finally:
             stop.set()
             if proc:
@@ -232,8 +239,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--url", help="an already running dashboard (memory is then not measured)")
+    parser.add_argument("--rounds", type=int, default=2, help="the sessions again, after the first ones closed")
     args = parser.parse_args()
-    report = run(args.sessions, args.seconds, args.url)
+    report = run(args.sessions, args.seconds, args.url, args.rounds)
     for key, value in report.summary().items():
         print(f"{key:>14}: {value}")
     for error in report.errors[:20]:
