@@ -118,11 +118,16 @@ def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:
 
 
 def figures_html(atlas: Atlas, lang: Lang) -> str:
-    """Every figure the documents state, with its event, citation and a link to the passage."""
-    cards = []
+    """Every figure the documents state, with its event, citation and a link to the passage;
+    each once (events that repeat a figure from the same passage add no card)."""
+    cards, seen = [], set()
     for event in atlas.events:
         for figure in event.figures:
             ref = event.sources[0]
+            stated = (figure.value, figure.unit, figure.qualifier, figure.of.en, ref.doc, ref.paragraph)
+            if stated in seen:
+                continue
+            seen.add(stated)
             cards.append(
                 '<div class="ca-figure">'
                 f'<p class="ca-figure-value">{esc(figure_text(figure, lang).split(" — ")[0])}</p>'

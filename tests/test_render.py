@@ -16,3 +16,17 @@ def test_md_backslashes_every_markdown_and_streamlit_sign():
     unescaped = re.findall(r"(?<!\\)[*\[\]()$:`#<>~_]", out)
     assert unescaped == [], unescaped
     assert md("الموصل 2017") == "الموصل 2017"  # plain text untouched
+
+
+def test_figures_are_listed_once_each():
+    import dataclasses
+
+    from coalition_atlas.load import load_atlas
+    from coalition_atlas.render import figures_html
+
+    atlas = load_atlas()
+    once = figures_html(atlas, "en")
+    assert once.count('class="ca-figure"') == sum(len(e.figures) for e in atlas.events)
+    copies = tuple(e.model_copy(update={"id": f"{e.id}-copy"}) for e in atlas.events)
+    twice = dataclasses.replace(atlas, events=atlas.events + copies)
+    assert figures_html(twice, "en").count('class="ca-figure"') == once.count('class="ca-figure"')
