@@ -47,8 +47,8 @@ from .i18n import (
 )
 from .load import Atlas, country_name
 from .maps import (
-    BORDER, LAND, LAND_NAMED, MAP_CSS, POPUP_EVENTS_MAX, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
-    place_style, places_of,
+    BORDER, LAND, LAND_NAMED, MAP_CSS, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
+    place_html, place_style, places_of,
 )
 from .models import Event
 from .passages import highlighted_html, quote_spans
@@ -234,35 +234,13 @@ def _inside(place: Place) -> bool:
 
 
 def _popup_html(place: Place, atlas: Atlas, events: list[Event], lang: Lang) -> str:
-    kind = t("liberated", lang) if place.liberated else t("region_place" if place.kind == "region" else "other_place", lang)
-    where = country_name(place.country, lang) if place.country else ""
-    rows = [
-        f'<div class="ca-popup" dir="{direction(lang)}" lang="{lang}">',
-        f'<h4 class="ca-popup-name">{esc(place.name(lang))}</h4>',
-        f'<p class="ca-popup-kind">{esc(kind)}{" · " + esc(where) if where else ""}</p>',
-    ]
-    if place.status:
-        rows.append(f'<p class="ca-popup-head">{esc(t("place_reports", lang))}</p>')
-    for status in place.status:
-        rows.append(
-            '<blockquote class="ca-quote">'
-            f'<p class="ca-popup-date">{esc(format_partial_date(status.date, lang))}</p>'
-            f'<p dir="rtl" lang="ar" class="ca-ar">«{esc(status.quote)}»</p>'
-            f'<p dir="ltr" lang="en" class="ca-en">“{esc(status.en)}”</p>'
-            f"{_cite_html(atlas, status.doc, status.paragraph, lang)}</blockquote>"
-        )
-    if events:
-        rows.append(f'<p class="ca-popup-head">{esc(t("events_here", lang))}</p><ul class="ca-popup-events">')
-        rows += [
-            f'<li><a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a> '
-            f'<span class="ca-popup-date">({esc(format_partial_date(e.date, lang))})</span></li>'
-            for e in events[:POPUP_EVENTS_MAX]
-        ]
-        rows.append("</ul>")
-        if len(events) > POPUP_EVENTS_MAX:
-            rows.append(f'<p class="ca-popup-more">{esc(t("more_events_here", lang, n=len(events) - POPUP_EVENTS_MAX))}</p>')
-    rows.append("</div>")
-    return "".join(rows)
+    """maps.place_html with the pack's citations (to the passage in this file) and event links
+    (to the event's card)."""
+    return place_html(
+        place, atlas, events, lang, for_map=False,
+        cite=lambda status: _cite_html(atlas, status.doc, status.paragraph, lang),
+        event_item=lambda e: f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a> ',
+    )
 
 
 def _widened(bounds: list[list[float]], by: float = 0.6, at_least: float = 12.0) -> list[list[float]]:

@@ -33,7 +33,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import folium
@@ -45,7 +45,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from . import offline
-from .gazetteer import COUNTRIES_PATH, Place
+from .gazetteer import COUNTRIES_PATH, Place, PlaceStatus
 from .i18n import Lang, direction, format_partial_date, t
 from .load import Atlas, country_name
 from .models import Event
@@ -213,15 +213,20 @@ def place_html(
     lang: Lang,
     *,
     for_map: bool = True,
+    cite: Callable[[PlaceStatus], str] | None = None,
+    event_item: Callable[[Event], str] | None = None,
 ) -> str:
     """The place, what each document reports of it (date, verbatim quote, English, link to the
-    passage), and the titles of ``events`` (those shown that name it).
+    passage), and the titles of ``events`` (those shown that name it; the first
+    :data:`POPUP_EVENTS_MAX`). One builder for the dashboard's popups, the map page's panel
+    and the briefing pack's popups.
 
     ``for_map``: text escaped for folium's template literal and links that open the Sources
     page in a new tab. Streamlit's component iframe is sandboxed without
     ``allow-top-navigation``, so ``target="_top"``/``"_parent"`` links are blocked there;
     ``_blank`` (``allow-popups``) works. Otherwise (for ``st.markdown``): relative links in the
-    same tab, like ``render.event_detail_html``.
+    same tab, like ``render.event_detail_html``. ``cite`` (a status's citation line) and
+    ``event_item`` (an event's list item, inside ``<li>``) replace those links, for the pack.
     """
     e = esc_js if for_map else esc
     d = direction(lang)
@@ -235,28 +240,33 @@ def place_html(
     if place.status:
         rows.append(f'<p class="ca-popup-head">{e(t("place_reports", lang))}</p>')
     for status in place.status:
-        doc = atlas.documents.get(status.doc)
-        title = doc.meta.title.get(lang) if doc else status.doc
-        href = source_href(status.doc, status.paragraph, lang=lang)
-        link = (
-            f'<a class="ca-source" href="/{esc(href)}" target="_blank" rel="noopener">'
-            if for_map
-            else f'<a class="ca-source" href="{esc(href)}" target="_self">'
-        )
         rows.append(
             '<div class="ca-quote" role="group">'  # not <blockquote>: Streamlit greys those out
             f'<p class="ca-popup-date">{e(format_partial_date(status.date, lang))}</p>'
             f'<p dir="rtl" lang="ar" class="ca-ar">«{e(status.quote)}»</p>'
             f'<p dir="ltr" lang="en" class="ca-en">“{e(status.en)}”</p>'
-            f'<p class="ca-cite">{link}{e(t("read_in_source", lang))}{" ↗" if for_map else ""}</a>'
-            f' · <span class="ca-popup-doc">{e(title)}</span></p>'
+            f"{cite(status) if cite else _source_link(status, atlas, lang, for_map)}"
             "</div>"
         )
     if events:
         rows.append(f'<p class="ca-popup-head">{e(t("events_here", lang))}</p>')
-        rows.append(_events_list_html(events, lang, e))
+        rows.append(_events_list_html(events, lang, e, event_item))
     rows.append("</div>")
     return "".join(rows)
+
+
+def _source_link(status: PlaceStatus, atlas: Atlas, lang: Lang, for_map: bool) -> str:
+    e = esc_js if for_map else esc
+    doc = atlas.documents.get(status.doc)
+    title = doc.meta.title.get(lang) if doc else status.doc
+    href = source_href(status.doc, status.paragraph, lang=lang)
+    link = (
+        f'<a class="ca-source" href="/{esc(href)}" target="_blank" rel="noopener">'
+        if for_map
+        else f'<a class="ca-source" href="{esc(href)}" target="_self">'
+    )
+    return (f'<p class="ca-cite">{link}{e(t("read_in_source", lang))}{" ↗" if for_map else ""}</a>'
+            f' · <span class="ca-popup-doc">{e(title)}</span></p>')
 
 
 def _icon(place: Place, count: int, lang: Lang, selected: bool, *, label: str | None = None,
@@ -527,12 +537,13 @@ def place_groups(counts: dict[str, int], atlas: Atlas, highlighted: set[str] = f
     return sorted(groups, key=lambda g: (atlas.places[g[0]].kind != "region", g[0] in highlighted))
 
 
-def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js) -> str:
-    """The events' titles and dates, the first :data:`POPUP_EVENTS_MAX` of them."""
+def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js, item: Callable[[Event], str] | None = None) -> str:
+    """The events' titles and dates (or ``item(event)``), the first :data:`POPUP_EVENTS_MAX`."""
     shown = events[:POPUP_EVENTS_MAX]
     rows = "".join(
-        f'<li data-event-id="{e(ev.id)}">{e(ev.title.get(lang))} '
-        f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
+        f'<li data-event-id="{e(ev.id)}">'
+        + (item(ev) if item else f'{e(ev.title.get(lang))} ')
+        + f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
         for ev in shown
     )
     more = (f'<p class="ca-popup-more">{e(t("more_events_here", lang, n=len(events) - len(shown)))}</p>'
