@@ -53,3 +53,25 @@ def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
         at = text.index(needle, at + 1)
     line = text.count("\n", 0, at) + 1
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def open_page(page: str | None = None, timeout: float = 120, **params: str):
+    """The dashboard in AppTest, as a browser opens ``/<page>?<params>``: dashboard.py runs with
+    the URL's parameters, then the page (``pages/<page>.py``; None: the default, the overview).
+    Fails on any exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=timeout)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def param(at, key: str) -> str | None:
+    """One URL parameter as the app last wrote it."""
+    value = at.query_params.get(key)
+    return value[-1] if isinstance(value, list) else value

@@ -6,8 +6,6 @@ itself is tested in test_maps.py, the drawing in the browser by hand / e2e).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -15,8 +13,7 @@ from coalition_atlas.filtering import events_at_place, filter_events
 from coalition_atlas.i18n import t
 from coalition_atlas.load import load_atlas
 from coalition_atlas.viewstate import ViewState
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import open_page, param
 
 
 @pytest.fixture(scope="module")
@@ -25,18 +22,7 @@ def record():
 
 
 def map_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/map.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def param(at: AppTest, key: str) -> str | None:
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
+    return open_page("map", **params)
 
 
 def events_listed(at: AppTest) -> list:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from coalition_atlas.load import load_atlas
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import open_page
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +18,7 @@ def atlas():
 
 
 def overview(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page(None, **params)
 
 
 def emphasised(at: AppTest) -> set[str]:

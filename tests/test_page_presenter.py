@@ -7,8 +7,6 @@ browser (tests/e2e/test_presenter.py) and in tests/test_tours.py.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -16,8 +14,7 @@ from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import t
 from coalition_atlas.load import load_atlas
 from coalition_atlas.viewstate import ViewState
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import open_page, param
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +23,7 @@ def record():
 
 
 def presenter(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/presenter.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def param(at: AppTest, key: str) -> str | None:
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
+    return open_page("presenter", **params)
 
 
 def counter(at: AppTest) -> str:

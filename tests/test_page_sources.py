@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from coalition_atlas.i18n import t
 from coalition_atlas.load import load_atlas
 from coalition_atlas.passages import citations
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import open_page
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +17,7 @@ def record():
 
 
 def sources_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/sources.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("sources", **params)
 
 
 def markdown(at: AppTest) -> str:

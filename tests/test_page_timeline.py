@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from coalition_atlas.i18n import category_label, t
 from coalition_atlas.load import load_atlas
 from coalition_atlas.vocabulary import CATEGORIES
+from conftest import open_page, param
 
-ROOT = Path(__file__).resolve().parent.parent
 PICK = "timeline_pick"
 
 
@@ -23,14 +22,7 @@ def atlas():
 
 
 def open_timeline(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/timeline.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return open_page("timeline", **params)
 
 
 def chart(at: AppTest) -> dict:
@@ -41,11 +33,6 @@ def chart(at: AppTest) -> dict:
 
 def marks(spec: dict) -> list[str]:
     return [i for trace in spec["data"] if trace.get("meta") == "events" for i in trace["customdata"]]
-
-
-def param(at: AppTest, key: str) -> str | None:
-    value = at.query_params.get(key)
-    return value[-1] if isinstance(value, list) else value
 
 
 def details(at: AppTest) -> list[str]:
