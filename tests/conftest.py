@@ -55,6 +55,20 @@ def position(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
+@pytest.fixture(scope="session")
+def fixture_atlas(record_text, documents, places):
+    """The shared fixture record, validated: an Atlas."""
+    return validate(record_text, "events.yaml", documents, places)
+
+
+@pytest.fixture(scope="session")
+def real_atlas():
+    """events.yaml as the app loads it."""
+    from coalition_atlas.load import load_atlas
+
+    return load_atlas()
+
+
 def open_page(page: str | None = None, timeout: float = 120, **params: str):
     """The dashboard in AppTest, as a browser opens ``/<page>?<params>``: dashboard.py runs with
     the URL's parameters, then the page (``pages/<page>.py``; None: the default, the overview).

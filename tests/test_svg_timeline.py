@@ -16,7 +16,6 @@ import pytest
 
 from coalition_atlas import svg_timeline
 from coalition_atlas.i18n import FSI, PDI, category_label, dating_label, format_partial_date, t
-from coalition_atlas.load import load_atlas, validate
 from coalition_atlas.models import Bilingual
 from coalition_atlas.svg_timeline import HEIGHT, SHAPES, WIDTH, mark_title, timeline_svg
 from coalition_atlas.timeline import CATEGORY_COLORS, OKABE_ITO, SYMBOLS, lanes, positions
@@ -24,16 +23,6 @@ from coalition_atlas.vocabulary import CATEGORIES, DATINGS
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = "<img src=x onerror=alert(1)></script>]]><!--\u202e\u2067evil\u202c&amp;"
-
-
-@pytest.fixture(scope="session")
-def fixture_atlas(record_text, documents, places):
-    return validate(record_text, "events.yaml", documents, places)
-
-
-@pytest.fixture(scope="session")
-def real_atlas():
-    return load_atlas()
 
 
 def parse(svg: str) -> ET.Element:

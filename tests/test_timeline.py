@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coalition_atlas.i18n import category_label, dating_label, t
-from coalition_atlas.load import load_atlas, validate
 from coalition_atlas.timeline import (
     AXIS_START,
     CATEGORY_COLORS,
@@ -25,16 +24,6 @@ from coalition_atlas.timeline import (
     timeline_figure,
 )
 from coalition_atlas.vocabulary import CATEGORIES, DATINGS
-
-
-@pytest.fixture(scope="session")
-def fixture_atlas(record_text, documents, places):
-    return validate(record_text, "events.yaml", documents, places)
-
-
-@pytest.fixture(scope="session")
-def real_atlas():
-    return load_atlas()
 
 
 def event_traces(fig):
