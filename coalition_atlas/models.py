@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from .vocabulary import CATEGORIES, DATINGS, QUALIFIERS, UNITS
 
@@ -21,7 +21,14 @@ Dating = Literal[tuple(DATINGS)]  # type: ignore[valid-type]
 Unit = Literal[UNITS]  # type: ignore[valid-type]
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: \d would also take "٢٠١٧" and "２０１７" (and Python's int() reads them)
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+#: the years a record, a URL or a document may name: the documents speak of 2012 to 2019;
+#: outside these bounds a date is a typo (0000, 9999), and exports, Plotly and Streamlit's
+#: widgets would fail on it (Streamlit's slider stops at 1684 and 2255)
+YEAR_MIN, YEAR_MAX = 1900, 2100
+#: the largest figure a document may state (the record's largest: two billion)
+FIGURE_MAX = 1e15
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -57,6 +64,8 @@ def check_partial_date(text: str) -> str:
     if not m:
         raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in m.groups())
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"the year {year:04d} is outside {YEAR_MIN}–{YEAR_MAX}")
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"there is no month {month:02d}")
     if day is not None:
@@ -66,7 +75,22 @@ def check_partial_date(text: str) -> str:
     return text
 
 
-PartialDate = Annotated[str, BeforeValidator(_as_date_text), Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+PartialDate = Annotated[
+    str, BeforeValidator(_as_date_text), Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"), AfterValidator(check_partial_date)
+]
+
+
+def _full_day(value: object) -> object:
+    """A document's date: YYYY-MM-DD text (not a number of seconds, not another script's digits)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("write the date as YYYY-MM-DD")
+    check_partial_date(value)
+    return dt.date.fromisoformat(value)
+
+
+Day = Annotated[dt.date, BeforeValidator(_full_day)]
 
 
 @functools.lru_cache(maxsize=8192)  # pure, and called for every event on every run (start, end)
@@ -84,7 +108,7 @@ def date_bounds(text: str) -> tuple[dt.date, dt.date]:
 
 
 class Figure(_Strict):
-    value: float
+    value: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=FIGURE_MAX)]
     unit: Unit
     qualifier: Qualifier = "exactly"
     of: Bilingual
@@ -109,11 +133,6 @@ class Event(_Strict):
     people: list[Bilingual] = []
     figures: list[Figure] = []
     sources: Annotated[list[SourceRef], Field(min_length=1)]
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, v: str) -> str:
-        return check_partial_date(v)
 
     @property
     def start(self) -> dt.date:

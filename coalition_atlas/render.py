@@ -20,10 +20,19 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# Every ASCII punctuation sign (CommonMark lets each be backslash-escaped): Markdown's own,
+# `$` (KaTeX), `:` (`:red[…]`, `:material/…:`, emoji shortcodes, and the `://` of GFM autolinks),
+# `.` and `@` (`www.x.org` and `a@b.org` autolinks), `&` (entities), `<` (HTML, `<https://…>`).
+_MD_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
+_MD_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
 def md(text: object) -> str:
-    """Text for Streamlit Markdown (labels, ``st.markdown``) taken literally: Markdown
-    punctuation, ``$`` (LaTeX) and ``:`` (``:red[…]``, ``:material/…:``) backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    """Text for Streamlit Markdown (toasts, labels, headers, expanders, radio options,
+    ``st.markdown``, ``st.error``) taken literally, in one line: every ASCII punctuation sign
+    backslash-escaped (so no link, image, autolink, KaTeX, colour, directive or HTML survives),
+    line breaks made spaces (no new block: list, heading, quote, indented code)."""
+    return _MD_SIGN.sub(r"\\\1", _MD_BREAK.sub(" ", str(text)))
 
 
 def source_href(doc: str, passage: str, event: str | None = None, lang: Lang = "ar", page: str = "sources") -> str:

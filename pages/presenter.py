@@ -40,7 +40,7 @@ except OSError:
     mtime = 0.0
 walks = _walks(mtime, tuple(e.id for e in record.events))
 if isinstance(walks, RecordError):
-    st.error(t("tours_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in walks.problems))
+    st.error(_ui.problem_list(t("tours_error", lang), walks, lang))
     st.stop()
 
 pos = tours.position(walks, record, state)
