@@ -21,6 +21,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    DocumentEndEvent, DocumentStartEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, StreamEndEvent, StreamStartEvent,
+)
 
 from .problems import MAX_PROBLEMS, Problem, RecordError
 
@@ -29,7 +32,7 @@ from .problems import MAX_PROBLEMS, Problem, RecordError
 MAX_BYTES = 20 * 1024 * 1024  # the 10,000-event benchmark record is about 17 MB
 MAX_DEPTH = 32  # events.yaml needs 6; checked as the parser's events arrive, never by recursion
 MAX_ITEMS = 50_000  # items of one list or fields of one mapping (the benchmark: 10,000 events)
-MAX_NODES = 1_500_000  # values in one file (the 10,000-event record has about 540,000)
+MAX_NODES = 1_000_000  # values in one file (the 10,000-event record has about 460,000)
 MAX_TEXT = 10_000  # characters of one text (the longest in the record: about 400)
 MAX_KEY = 200  # characters of one key
 MAX_NUMBER_TEXT = 40  # signs of one number (more is kept as text, and refused by the schema)
@@ -76,10 +79,14 @@ _PLAIN = (  # YAML 1.2 core schema, for plain (unquoted) scalars: we resolve the
 _NOT_STR_START = frozenset("~nNtTfF0123456789+-.")  # the first characters _PLAIN's patterns can match
 
 
+_PLAIN_ONE = re.compile("(?:" + "|".join(f"(?P<{kind}>{pattern.pattern[1:-1]})" for kind, pattern in _PLAIN) + ")$")
+
+
 def _resolve_plain(value: str) -> str:
     if value and value[0] not in _NOT_STR_START:  # most plain scalars: keys, ids, names
         return "str"
-    return next((kind for kind, pattern in _PLAIN if pattern.match(value)), "str")
+    m = _PLAIN_ONE.match(value)
+    return m.lastgroup if m else "str"
 
 
 _STD_SAFE = frozenset(_STD + k for k in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary"))
@@ -159,7 +166,7 @@ class _Builder:
         if tag is not None and tag != "!" and tag not in _STD_SAFE:
             self.add(Problem(self.out.name, *_at(event), f"custom tag {_short(tag)!r} is not allowed", "remove the tag"))
             return None
-        if not self.check_text(value, event.start_mark):
+        if (len(value) > MAX_TEXT or _TEXT_BAD.search(value)) and not self.check_text(value, event.start_mark):
             return None
         if event.style in ('"', "'", "|", ">") or tag == "!":
             return value
@@ -181,25 +188,44 @@ class _Builder:
         return value
 
     def build(self, events) -> Any:
-        # a frame: [container, location, pending key (mappings), skip (a refused key's value)]
+        # a frame: [container, location, pending key (mappings), skip (inside a refused key), keys seen]
         stack: list[list] = []
         root: Any = None
         documents = 0
+        values = self.out.values
         for event in events:
-            kind = type(event).__name__
-            if kind in ("StreamStartEvent", "DocumentEndEvent", "StreamEndEvent"):
+            cls = event.__class__
+            parent = stack[-1] if stack else None
+            # the common case first: a plain or quoted value in a list or under a key
+            if cls is ScalarEvent and parent is not None and event.anchor is None and (
+                parent[2] is not None or parent[0].__class__ is list
+            ):
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise self.stop(event.start_mark, f"more than {MAX_NODES:,} values in the file",
+                                    "check that this is the right file, or split the record")
+                container = parent[0]
+                if container.__class__ is list:
+                    loc = parent[1] + (len(container),)
+                else:
+                    loc = parent[1] + (parent[2],)
+                if not parent[3] and parent[2] is not _SKIP:
+                    mark = event.start_mark
+                    values[loc] = (mark.line + 1, mark.column + 1)
+                self.place(parent, self.scalar(event))
                 continue
-            if kind == "DocumentStartEvent":
+            if cls in (SequenceEndEvent, MappingEndEvent):
+                stack.pop()
+                continue
+            if cls in (StreamStartEvent, DocumentEndEvent, StreamEndEvent):
+                continue
+            if cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise self.stop(event.start_mark, "a second YAML document (`---`) in the file",
                                     "keep one document: delete the `---` line and what follows, or merge it")
                 continue
-            if kind in ("SequenceEndEvent", "MappingEndEvent"):
-                frame = stack.pop()
-                if frame[2] is not None:  # a mapping closed on a key: cannot happen in valid YAML
-                    frame[2] = None
-                continue
+            kind = cls.__name__
             self.nodes += 1
             if self.nodes > MAX_NODES:
                 raise self.stop(event.start_mark, f"more than {MAX_NODES:,} values in the file",
@@ -207,13 +233,15 @@ class _Builder:
             if getattr(event, "anchor", None) is not None or kind == "AliasEvent":
                 self.add(Problem(self.out.name, *_at(event), "anchors and aliases (&name / *name) are not allowed",
                                  "write the value out in full"))
-            parent = stack[-1] if stack else None
             # a mapping's key
             if parent is not None and isinstance(parent[0], dict) and parent[2] is None:
                 if kind != "ScalarEvent":
                     self.add(Problem(self.out.name, *_at(event), "a key must be a plain name", "write `name: value`"))
                     parent[2] = _SKIP
                     if kind in ("SequenceStartEvent", "MappingStartEvent"):
+                        if len(stack) >= MAX_DEPTH:
+                            raise self.stop(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels",
+                                            "the record needs six; check the brackets and the indentation")
                         self._open(event, kind, stack, ("<key>",), skip=True)
                         parent[2] = _SKIP_AFTER_KEY
                     continue
@@ -233,7 +261,7 @@ class _Builder:
                 if len(stack) >= MAX_DEPTH:
                     raise self.stop(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels",
                                     "the record needs six; check the brackets and the indentation")
-                value = self._open(event, kind, stack, loc, skip=bool(parent and parent[3]))
+                value = self._open(event, kind, stack, loc, skip=bool(parent and (parent[3] or parent[2] is _SKIP)))
             if parent is None:
                 root = value
             else:
