@@ -27,6 +27,7 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import functools
 import json
@@ -63,10 +64,42 @@ PRINT_ZOOM = 0.7  # 960 px x 0.7 = 672 px, inside A4's 180 mm (680 px) between t
 ICON_SIZE = {"liberated": 26, "other": 22, "region": 34}
 ICON_RANK = {"liberated": 300, "other": 200, "region": 100}
 LEAFLET_DIR = offline.VENDOR_DIR / "leaflet@1.9.3"
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+# The pack's policy: nothing fetched, scripts only those the pack holds, by hash (computed from
+# the final text of every executable <script> in the page: see with_csp), so an injected
+# script or event handler would not run even if escaping failed somewhere.
+CSP_TEMPLATE = (
+    "default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'"
 )
+_CSP_SLOT = "<!--ca-csp-->"
+_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+_JS_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+def script_hashes(page: str) -> list[str]:
+    """``'sha256-…'`` of every script the page runs (a ``type="application/json"`` data block
+    runs nothing, and needs none), in order, each once."""
+    hashes: list[str] = []
+    for m in _SCRIPT.finditer(page):
+        kind = re.search(r"""type\s*=\s*["']?([^"'\s>]*)""", m.group("attrs"), re.I)
+        if (kind.group(1).lower() if kind else "") not in _JS_TYPES:
+            continue
+        digest = base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode("ascii")
+        if f"'sha256-{digest}'" not in hashes:
+            hashes.append(f"'sha256-{digest}'")
+    return hashes
+
+
+def csp_for(page: str) -> str:
+    return CSP_TEMPLATE.format(hashes=" ".join(script_hashes(page)) or "'none'")
+
+
+def with_csp(page: str) -> str:
+    """The page with its Content-Security-Policy in the slot ``_CSP_SLOT`` marks in its head."""
+    policy = csp_for(page)  # keywords, quotes and base64: nothing an attribute must escape
+    assert '"' not in policy and "<" not in policy and "&" not in policy
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return page.replace(_CSP_SLOT, meta, 1)
 
 
 # --- safe embedding ------------------------------------------------------------------------------
@@ -606,10 +639,10 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
     else:  # nothing to draw: the overview and a word, without the scripts' weight
         body = _overview_html(atlas, state, events, today) + f'<p class="ca-fallback">{esc(t("no_events", lang))}</p>'
         head_scripts = scripts = ""
-    return (
+    return with_csp(
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}" dir="{direction(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f"{_CSP_SLOT}\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="Coalition Atlas">\n'
         f"<title>{esc(title)}</title>\n"
