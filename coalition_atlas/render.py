@@ -17,7 +17,11 @@ from .models import Event, Figure
 
 
 def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML element content and attribute values. Line breaks become character
+    references too: most of this HTML goes through ``st.markdown(…, unsafe_allow_html=True)``,
+    where a blank line would end the HTML block and let the rest be read as Markdown (links,
+    images, KaTeX)."""
+    return html.escape(str(text), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
 
 
 # Every ASCII punctuation sign (CommonMark lets each be backslash-escaped): Markdown's own,
