@@ -21,6 +21,7 @@ from .gazetteer import Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
+from .translations import all_translation_problems
 from .yamlpos import Located, read_json_unlocated, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,6 +317,7 @@ def validate(
         except OSError as err:
             raise RecordError([Problem(places_file.name, 1, 1, f"cannot read the gazetteer ({err.strerror})",
                                        f"check that {places_file} exists (or unset {PLACES_ENV})")]) from None
+    problems += all_translation_problems(documents)  # our English of every passage, every number
     src = read_located(raw, name)
     data: Any = src.data
     if not isinstance(data, dict) or "events" not in data:
