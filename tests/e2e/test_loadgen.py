@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
@@ -15,9 +16,15 @@ import loadgen  # noqa: E402
 MAIN, SIDEBAR = 0, 1  # the root containers of a delta's path
 
 
+def run(coro):
+    """asyncio.run in a thread of its own (Playwright's sync API keeps a loop in this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_a_short_classroom_run_completes(app_server):
     args = loadgen.parse(["--url", app_server, "classroom", "--viewers", "3", "--seconds", "1", "--steps", "2"])
-    result = asyncio.run(loadgen.main_async(args))
+    result = run(loadgen.main_async(args))
     moves = result["moves"]
     assert set(moves) == {"load overview", "filter", "to presenter", "presenter step"}
     assert all(m["failed"] == 0 for m in moves.values()), moves
@@ -52,4 +59,4 @@ def test_only_the_fragment_reruns(app_server):
         finally:
             await viewer.close()
 
-    asyncio.run(go())
+    run(go())
