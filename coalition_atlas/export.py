@@ -69,7 +69,12 @@ def citations_text(event: Event) -> str:
 
 def figure_text(figure: Figure) -> str:
     """``more-than 60 percent «…» — …`` (the value as written, no rounding)."""
-    value = int(figure.value) if float(figure.value).is_integer() else figure.value  # 2000000000, not 2e+09
+    if figure.words is not None:  # words, not a number: «عشرات الآلاف» tens of thousands
+        value: object = f"«{figure.words.ar}» {figure.words.en}"
+    elif figure.fraction:
+        value = "/".join(map(str, figure.fraction))  # 1/3, not 0.333…
+    else:
+        value = int(figure.value) if float(figure.value).is_integer() else figure.value  # 2000000000, not 2e+09
     return f"{figure.qualifier} {value} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
 
 

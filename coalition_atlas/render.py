@@ -44,18 +44,23 @@ def passage_label(passage: str, lang: Lang) -> str:
 
 def figure_text(figure: Figure, lang: Lang) -> str:
     value = figure.value
-    number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    if figure.unit == "fraction":
-        number = {0.5: "½", 0.333: "⅓", 0.3333: "⅓"}.get(round(value, 4), f"{value:g}")
+    if figure.words is not None:  # the text gives words, not a number: «عشرات الآلاف»
+        number = figure.words.get(lang)
+    elif figure.fraction:
+        number = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}.get(figure.fraction, "/".join(map(str, figure.fraction)))
+    else:
+        number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
     unit = {
         "percent": "%",
-        "usd": " USD" if lang == "en" else " دولار",
+        "usd": " USD" if lang == "en" else " دولار أمريكي",
+        "dollars": " dollars" if lang == "en" else " دولار",
         "km2": " km²" if lang == "en" else " كم²",
     }.get(figure.unit, "")
     qualifier = {
         "more-than": ("أكثر من ", "more than "),
         "at-least": ("ما لا يقل عن ", "at least "),
         "about": ("حوالي ", "about "),
+        "nearly": ("ما يقرب من ", "nearly "),
     }.get(figure.qualifier, ("", ""))
     prefix = qualifier[0] if lang == "ar" else qualifier[1]
     return f"{prefix}{number}{unit} — {figure.of.get(lang)}"
