@@ -137,7 +137,7 @@ def test_filtered_pack(atlas):
     shown = ordered(filter_events(atlas.events, state))
     found = re.findall(r'<article class="ca-event[^"]*" id="event-([^"]+)"', html)
     assert found == [e.id for e in shown]
-    assert "Libya" in html and "5 of 66 events" in html
+    assert "Libya" in html and "5 of 67 events" in html
 
 
 def test_empty_view_is_a_short_page(atlas):
