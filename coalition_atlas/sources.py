@@ -62,6 +62,8 @@ class DocumentMeta(BaseModel):
     layout: Literal["numbered", "article"]
     chrome: tuple[str, ...] = ()
     uncited: dict[str, str] = {}  # passage id -> why no event cites it
+    # passage id -> {verbatim words no event quotes: why} (docs/coverage.md shows them)
+    unquoted: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
