@@ -137,6 +137,9 @@ def _explain(
             return src.problem(loc, f"'{given}' is not an ISO 3166-1 alpha-3 code", "write three capitals, e.g. IRQ")
     if kind == "value_error" and field == "date":
         return src.problem(loc, f"impossible date '{given}': {err['ctx']['error']}", "write a date that exists")
+    if kind == "value_error" and "; " in str(err.get("ctx", {}).get("error", "")):  # our own "what; how to fix"
+        what, _, fix = str(err["ctx"]["error"]).partition("; ")
+        return src.problem(loc, what, fix)
     expected = {
         "dict_type": "a mapping (`key: value` lines or `{…}`)",
         "list_type": "a list (`[…]` or `- ` items)",
