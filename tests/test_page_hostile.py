@@ -43,6 +43,22 @@ PAYLOAD = " ".join(PAYLOADS)
 PAGES = ["overview", "timeline", "map", "sources", "presenter"]
 
 
+def _forget() -> None:
+    """Empty the app's module-level memos of records and tours: they are keyed by path and
+    modification time, which a swapped gazetteer or tours file does not change."""
+    from pages import _cached, _ui
+
+    _ui._load.cache_clear()
+    _cached.walks.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos():
+    _forget()
+    yield
+    _forget()
+
+
 def _yaml(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -184,6 +200,7 @@ APP_FUZZ = settings(max_examples=4, deadline=None, derandomize=True,
 def test_mutated_files_never_raise_in_the_app(kind, data, tmp_path, monkeypatch):
     from pages import _ui
 
+    _forget()  # each example: its own file behind the same keys
     text = data.draw(mutated(kind))
     path = tmp_path / f"{kind}.{'geojson' if kind == 'places' else 'yaml'}"
     path.write_text(text, "utf-8")
