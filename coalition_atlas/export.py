@@ -107,11 +107,8 @@ def csv_cell(value: object) -> str:
     # where a reader may start a cell: the start, after a ";" and after a line break (a reader
     # that reads the quotes differently starts a new row there)
     parts = _CELL_STARTS.split(text)
-    guarded = [
-        "'" + part if i % 2 == 0 and (_starts_formula(part) or (i == 0 and part.startswith(_FORMULA_START))) else part
-        for i, part in enumerate(parts)
-    ]
-    return "".join(guarded)
+    guarded = "".join("'" + part if i % 2 == 0 and _starts_formula(part) else part for i, part in enumerate(parts))
+    return "'" + guarded if text.startswith(_FORMULA_START) and not guarded.startswith("'") else guarded
 
 
 # --- the formats -----------------------------------------------------------------------------

@@ -249,8 +249,7 @@ def test_problems_are_capped_and_counted(problems_of):
 @given(st.integers(MAX_DEPTH + 1, 50_000), st.sampled_from(["[", "{a: ", "- ", "[{a: ["]))
 def test_nesting_of_any_depth_is_refused_without_recursion(depth, opener):
     closer = {"[": "]", "{a: ": "}", "- ": "", "[{a: [": "]}]"}[opener]
-    text = ("\n".join("  " * i + "- " for i in range(depth)) if opener == "- "
-            else opener * depth + "0" + closer * depth)
+    text = opener * depth + "0" + closer * depth  # "- - - 0" is block nesting on one line
     with pytest.raises(RecordError) as caught:
         read_located(text, "events.yaml")
     assert "nesting deeper" in caught.value.problems[0].message
@@ -280,7 +279,10 @@ def test_md_escapes_every_sign_and_break(text):
     assert "\n" not in out and "\r" not in out
     unescaped = _MD_SIGNS.findall(re.sub(r"\\.", "", out))
     assert unescaped == []
-    assert re.sub(r"\\(.)", r"\1", out) == re.sub(r"[\r\n\u2028\u2029\x0b\x0c\x85]+", " ", text)
+    shown = re.sub(r"\\(.)", r"\1", out)  # what Markdown makes of it
+    assert shown.replace("\u2060", "") == re.sub(r"[\r\n\u2028\u2029\x0b\x0c\x85]+", " ", text).replace("\u2060", "")
+    # no autolink literal survives (GFM finds them after escapes are decoded)
+    assert "://" not in shown and "www." not in shown.lower() and not re.search(r"[@:][\w/]", shown)
 
 
 @settings(max_examples=100, deadline=None)

@@ -135,6 +135,8 @@ def _check(at: AppTest, where: str) -> int:
         seen += 1
         live = re.sub(r"\\.", "", text)  # what is left once every escaped sign is taken out
         assert not [s for s in _LIVE if s in live], (where, text[:300])
+        shown = re.sub(r"\\(.)", r"\1", text)  # GFM finds autolinks after escapes are decoded
+        assert "://" not in shown and "www." not in shown and not re.search(r"\w@\w", shown), (where, text[:300])
         assert "\n\n" not in text.split("KaTeX")[0][-200:] or "\\" in text, (where, text[:300])
     for text in _html_texts(at):
         if EVIL not in text:
