@@ -397,6 +397,32 @@ def test_gzip_at_the_proxy(cluster):
     assert plain.get("Content-Encoding") is None and plain_body == raw
 
 
+STATIC = ("/static/", "/app/static/", "/component/")
+
+
+def test_a_repeat_visit_loads_no_static_asset_again(cluster, chromium):
+    """A second visit in the same browser: the bundles, fonts, Leaflet, the outlines and the map
+    component's files come from the browser's cache; nginx sees none of them again."""
+    with browser_session(chromium, cluster) as page:
+        load_dashboard(page, cluster.url + "/")
+        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".ca-place").first.wait_for(
+            timeout=LOAD_TIMEOUT_MS)
+        node = node_cookie(page.context)
+        first = [e for e in cluster.entries_of(node) if e["request"].split()[1].startswith(STATIC)]
+        assert any("/app/static/" in e["request"] for e in first) and any("/static/js/" in e["request"] for e in first)
+        seen = len(cluster.entries_of(node))
+        page.goto("about:blank")
+        load_dashboard(page, cluster.url + "/")  # typed again / a bookmark: a normal navigation
+        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".ca-place").first.wait_for(
+            timeout=LOAD_TIMEOUT_MS)
+        page.goto("about:blank")  # closes the WebSocket: nginx logs it
+    again = _poll("the second visit in the access log", lambda: cluster.entries_of(node)[seen:], 15)
+    assets = [e["request"] for e in again if e["request"].split()[1].startswith(STATIC)]
+    assert assets == [], assets
+    _figure("repeat visit", f"{len(again)} requests, none for a static asset; "
+                            f"{sum(int(e['bytes']) for e in again) / 1024:.0f} KiB sent")
+
+
 def test_failover_when_a_process_stops(cluster, chromium):
     nodes = pinned_nodes(cluster)
     doomed, survivor = cluster.upstreams[0], cluster.upstreams[1]
