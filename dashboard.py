@@ -7,9 +7,10 @@ URL, and runs the chosen page. Every page reads `st.session_state["view"]`.
 import streamlit as st
 
 from coalition_atlas.i18n import t
+from coalition_atlas.viewstate import for_page
 from pages import _ui
 
-st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="auto")
 
 record = _ui.load_record()
 state = _ui.sidebar(record, _ui.view(record))
@@ -25,5 +26,9 @@ navigation = st.navigation(
         st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
     ]
 )
+state = for_page(state, navigation.url_path or "overview")  # tour, step, doc, p stay on their pages
+_ui.set_view(state)
+_ui.page_scripts()
+_ui.filters_banner(record, state)
 _ui.entered()
 navigation.run()

@@ -10,6 +10,7 @@ import json
 
 import streamlit as st
 
+from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_day, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
 from coalition_atlas.render import esc, event_detail_html
@@ -37,6 +38,9 @@ st.html(
 .ca-backlinks ul { margin-block: .1rem 0; }
 .ca-backlinks li.ca-current { font-weight: 700; }
 .ca-backlinks a.ca-tl { color: #555; }
+.ca-passage.ca-in-view { border-inline-start: 4px solid #0072B2; background: #eef5fb; padding-inline-start: .7rem; }
+.ca-passage .ca-in-view-note { color: #00466e; font-weight: 700; }
+.ca-backlinks li.ca-hidden { color: #444; font-style: italic; }
 </style>"""
 )
 
@@ -78,8 +82,13 @@ if event is not None:
 doc = record.documents[doc_id]
 st.markdown(document_header_html(doc, lang, record.places), unsafe_allow_html=True)
 cites = citations(record)
+shown = {e.id for e in filter_events(record.events, state)} if state.filtered else None
+if shown is not None:  # under a filter: its events' passages marked, the others' events counted
+    marked = sum(any(e in shown for e, _ in cites.get((d, p.id), [])) for d, d_ in record.documents.items() for p in d_.passages)
+    st.caption(t("sources_marked", lang, n=len(shown), total=len(record.events), passages=marked,
+                 hidden=len(record.events) - len(shown)))
 for passage in doc.passages:
-    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id)
+    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id, shown=shown)
     st.markdown(html, unsafe_allow_html=True)
 
 if passage_id:

@@ -25,7 +25,8 @@ def markdown(at: AppTest) -> str:
 
 
 def scripts(at: AppTest) -> list[str]:
-    return [h.value for h in at.html if "<script" in h.value]
+    """The page's scrolling scripts (not the touch script every page has: _ui.page_scripts)."""
+    return [h.value for h in at.html if "<script" in h.value and "scrollIntoView" in h.value]
 
 
 def test_passage_event_highlight_and_scroll(record):

@@ -88,3 +88,17 @@ def test_month_precision_event_meets_a_range_inside_its_month(documents, places)
     atlas = validate(text, "events.yaml", documents, places)
     shown = filter_events(atlas.events, ViewState(start=dt.date(2017, 4, 20), end=dt.date(2017, 5, 1)))
     assert [e.id for e in shown] == ["brussels-conference-announced"]
+
+
+def test_page_parameters_stay_on_their_page():
+    from coalition_atlas.viewstate import PAGE_PARAMS, for_page
+
+    full = ViewState(lang="en", countries=("IRQ",), event="e", place="mosul", doc="washington-2017", passage="5",
+                     tour="chronological", step=3)
+    assert for_page(full, "sources") == full.with_(tour=None, step=None)
+    assert for_page(full, "presenter") == full.with_(doc=None, passage=None)
+    for page in ("overview", "timeline", "map"):
+        kept = for_page(full, page)
+        assert kept == full.with_(doc=None, passage=None, tour=None, step=None)
+        assert set(to_params(kept)) == {"lang", "country", "event", "place"}  # the global ones
+    assert {p for fields in PAGE_PARAMS.values() for p in fields.values()} == {"doc", "p", "tour", "step"}
