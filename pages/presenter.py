@@ -85,7 +85,7 @@ with st.container(horizontal=True, key="ca_bar", vertical_alignment="center", ga
         st.button(t("last_step", lang), icon=":material/last_page:", icon_position="right", shortcut="End",
                   on_click=go, args=("last",), disabled=at_end, key="ca_last")
     st.space("stretch")
-    st.button("English" if lang == "ar" else "العربية", on_click=switch_language, key="ca_lang")
+    st.button("English" if lang == "ar" else "العربية", icon=":material/translate:", on_click=switch_language, key="ca_lang")
     st.page_link("pages/overview.py", label=t("overview", lang), icon=":material/close:")
 with st.container(key="ca_keys"):  # what clickers send; hidden, the bar above shows the same moves
     st.button(t("next_step", lang), shortcut="PageDown", on_click=go, args=("next",), disabled=at_end, key="ca_pgdn")
