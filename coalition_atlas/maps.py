@@ -335,7 +335,7 @@ MAP_CSS = f"""
 """
 
 
-LEGEND_FOLD_BELOW = 560  # px: a narrower map starts with its legend folded (it covered a third of a phone's map)
+LEGEND_FOLD_BELOW = 480  # px: a narrower map (a phone's) starts with its legend folded (it covered a third of it)
 
 
 class Legend(MacroElement):
@@ -354,7 +354,12 @@ class Legend(MacroElement):
             title.textContent = {{ this.title|tojson }};
             var keys = L.DomUtil.create('div', 'ca-legend-keys', fold);
             keys.innerHTML = {{ this.html|tojavascript }};
-            fold.open = map.getSize().x >= {{ this.fold_below }};
+            // the map's width settles after the frame is laid out: follow it until the reader toggles
+            var fit = function () { if (!fold.dataset.touched) { fold.open = map.getSize().x >= {{ this.fold_below }}; } };
+            title.addEventListener('click', function () { fold.dataset.touched = '1'; });
+            map.on('resize', fit);
+            setTimeout(fit, 0);
+            fit();
             L.DomEvent.disableClickPropagation(div);
             return div;
         };

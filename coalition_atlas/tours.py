@@ -361,6 +361,8 @@ PRESENTER_CSS = """
   .st-key-ca_bar .st-key-presenter_tour { flex: 1 0 100% !important; width: 100% !important; max-width: none !important; }
   .st-key-ca_nav { gap: .25rem; }
   .st-key-ca_bar button, .st-key-ca_bar a[data-testid="stPageLink-NavLink"] { min-width: 2.5rem; padding: .2rem .45rem; }
+  .st-key-ca_bar a[data-testid="stPageLink-NavLink"] { min-height: 2.5rem; box-sizing: border-box; border: 2px solid #000;
+    justify-content: center; margin: 0; }  /* a button's size: a finger's target, level with the buttons */
   .st-key-ca_bar button [data-testid="stMarkdownContainer"], .st-key-ca_bar a [data-testid="stMarkdownContainer"],
   .st-key-ca_bar button kbd {
     position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
