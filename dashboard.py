@@ -8,25 +8,27 @@ import streamlit as st
 
 from coalition_atlas.i18n import t
 from coalition_atlas.viewstate import for_page
-from pages import _ui
+from pages import _links, _ui
 
 st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="auto")
 
 record = _ui.load_record()
+link = _links.mount(["", "overview", "timeline", "map", "sources", "presenter"])  # the app's own links, in session
 state = _ui.sidebar(record, _ui.view(record))
 _ui.set_view(state)
 _ui.style(state.lang)
 
-navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("overview", state.lang), url_path="overview", default=True),
-        st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
-        st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
-        st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
-        st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
-    ]
-)
-state = for_page(state, navigation.url_path or "overview")  # tour, step, doc, p stay on their pages
+pages = [
+    st.Page("pages/overview.py", title=t("overview", state.lang), url_path="overview", default=True),
+    st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
+    st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
+    st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
+    st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
+]
+navigation = st.navigation(pages)
+if link:
+    _links.follow(link, record, {"": pages[0]} | {p.url_path: p for p in pages})
+state = for_page(st.session_state["view"], navigation.url_path or "overview")  # tour, step, doc, p stay on their pages
 _ui.set_view(state)
 _ui.page_scripts()
 _ui.filters_banner(record, state)

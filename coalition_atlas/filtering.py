@@ -69,3 +69,8 @@ def _doc_name(atlas: Atlas, doc: str, lang: str) -> str:
 
     found = atlas.documents.get(doc)
     return f"{t(found.meta.kind, lang)} · {format_day(found.meta.date, lang)}" if found else doc
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events in date order (first day, last day, id): the order of every export."""
+    return sorted(events, key=lambda e: (e.start, e.end, e.id))

@@ -19,8 +19,7 @@ import math
 from dataclasses import dataclass
 
 from . import offline
-from .export import ordered
-from .filtering import describe, filter_events
+from .filtering import describe, filter_events, ordered
 from .i18n import Lang, direction, format_day, format_partial_date, t
 from .load import Atlas
 from .maps import (
