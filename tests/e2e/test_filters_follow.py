@@ -74,7 +74,7 @@ def test_the_presenter_walks_the_filtered_events_and_says_so(page, app_server, w
     expect(page.locator(".ca-p-counter")).to_have_text(f"1 / {len(libya)}", timeout=60_000)
     expect(page.locator(".st-key-ca_filters")).to_contain_text("Libya")
     expect(page.get_by_role("combobox", name=t("tour", "en"))).to_match_aria_snapshot(  # the walk's name, in the tour's list
-        f'- combobox "{t("tour", "en")}": {t("tour_current", "en")}')
+        f'- combobox "{t("tour", "en")}": {t("tour_current", "en")}', timeout=30_000)
     page.wait_for_url(re.compile(r"[?&]tour=current-filters(&|$)"))
     page.screenshot(path=str(screenshot_path("filters-presenter-en")))
     # an explicit tour wins over the filters
