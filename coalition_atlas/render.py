@@ -1,8 +1,14 @@
 """HTML for events and links to their passages. Every text from the data is escaped here.
 
 Pages hand these strings to ``st.markdown(..., unsafe_allow_html=True)`` (or a map popup), so
-nothing from events.yaml may reach them unescaped: ``esc`` for element text and attribute
-values (quotes escaped too), ``urlencode`` for URL parameters.
+nothing from events.yaml may reach them unescaped: the Jinja2 templates
+(``templates/event_detail.html``, ``figures.html``, ``document_card.html``) autoescape element
+text and attribute values, ``esc`` does the same for the few strings still built here, and
+``urlencode`` the URL parameters.
+
+Citations name the document and paragraph in words (``citation``), never by id; every run
+that mixes Arabic with Latin letters or digits (a date, a figure, a name, a citation) sits in
+its own ``<bdi>``.
 """
 
 from __future__ import annotations
@@ -11,9 +17,11 @@ import html
 import re
 from urllib.parse import urlencode
 
-from .i18n import Lang, category_label, dating_label, direction, format_partial_date, t
+from .figures import figure_value
+from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, t
 from .load import Atlas, country_name
 from .models import Event, Figure
+from .templating import render
 
 
 def esc(text: object) -> str:
@@ -42,78 +50,69 @@ def passage_label(passage: str, lang: Lang) -> str:
     return f"{t('paragraph', lang)} {passage}"
 
 
+def doc_name(atlas: Atlas, doc: str, lang: Lang) -> str:
+    """A document in two words a reader can say: «بيان واشنطن», "Washington statement"."""
+    found = atlas.documents.get(doc)
+    if found is None:
+        return doc
+    place = atlas.places.get(found.meta.place)
+    where = place.name(lang).split(",")[0] if place else ""
+    return t(f"doc_{found.meta.kind}", lang, place=where).strip()
+
+
+def citation(atlas: Atlas, doc: str, passage: str, lang: Lang) -> str:
+    """Document and paragraph in words: «بيان واشنطن، الفقرة 2», "Washington statement, ¶ 2"."""
+    if passage in ("title", "headline", "lead", "caption"):
+        where = t("headline" if passage == "title" else passage, lang)
+    else:
+        where = t("cite_paragraph", lang, n=passage)
+    return f"{doc_name(atlas, doc, lang)}{'، ' if lang == 'ar' else ', '}{where}"
+
+
 def figure_text(figure: Figure, lang: Lang) -> str:
-    value = figure.value
-    number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    if figure.unit == "fraction":
-        number = {0.5: "½", 0.333: "⅓", 0.3333: "⅓"}.get(round(value, 4), f"{value:g}")
-    unit = {
-        "percent": "%",
-        "usd": " USD" if lang == "en" else " دولار",
-        "km2": " km²" if lang == "en" else " كم²",
-    }.get(figure.unit, "")
-    qualifier = {
-        "more-than": ("أكثر من ", "more than "),
-        "at-least": ("ما لا يقل عن ", "at least "),
-        "about": ("حوالي ", "about "),
-    }.get(figure.qualifier, ("", ""))
-    prefix = qualifier[0] if lang == "ar" else qualifier[1]
-    return f"{prefix}{number}{unit} — {figure.of.get(lang)}"
+    """The figure said in full: "more than 4 years — military and civilian action …"."""
+    return f"{figure_value(figure, lang)} — {figure.of.get(lang)}"
+
+
+def _sep(lang: Lang) -> str:
+    return "، " if lang == "ar" else ", "
 
 
 def event_detail_html(event: Event, atlas: Atlas, lang: Lang) -> str:
     """The whole of an event: summary, when, where, who, figures, and every quote with its link."""
-    d = direction(lang)
-    rows = [
-        f'<div class="ca-event" dir="{d}" lang="{lang}" id="event-{esc(event.id)}">',
-        f"<h4>{esc(event.title.get(lang))}</h4>",
-        f'<p class="ca-meta">{esc(format_partial_date(event.date, lang))} · '
-        f"{esc(dating_label(event.dating, lang))} · {esc(category_label(event.category, lang))}</p>",
-        f"<p>{esc(event.summary.get(lang))}</p>",
-    ]
     facts = []
     if event.countries:
-        facts.append((t("countries", lang), "، ".join(country_name(c, lang) for c in event.countries) if lang == "ar" else ", ".join(country_name(c, lang) for c in event.countries)))
+        facts.append((t("countries", lang), [country_name(c, lang) for c in event.countries]))
     if event.places:
-        names = [atlas.places[p].name(lang) for p in event.places if p in atlas.places]
-        facts.append((t("places", lang), ("، " if lang == "ar" else ", ").join(names)))
+        facts.append((t("places", lang), [atlas.places[p].name(lang) for p in event.places if p in atlas.places]))
     if event.people:
-        facts.append((t("people", lang), ("، " if lang == "ar" else ", ").join(p.get(lang) for p in event.people)))
-    for figure in event.figures:
-        facts.append((t("figures", lang), figure_text(figure, lang)))
-    if facts:
-        rows.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>")
-    for ref in event.sources:
-        doc = atlas.documents[ref.doc]
-        where = f"{doc.meta.title.get(lang)} — {passage_label(ref.paragraph, lang)}"
-        rows.append(
-            '<blockquote class="ca-quote">'
-            f'<p dir="rtl" lang="ar" class="ca-ar">«{esc(ref.quote)}»</p>'
-            f'<p dir="ltr" lang="en" class="ca-en">“{esc(ref.translation)}”</p>'
-            f'<p class="ca-cite"><a href="{esc(source_href(ref.doc, ref.paragraph, event.id, lang))}" target="_self">'
-            f"{esc(t('read_in_source', lang))}</a> · {esc(where)}</p>"
-            "</blockquote>"
-        )
-    rows.append("</div>")
-    return "\n".join(rows)
+        facts.append((t("people", lang), [p.get(lang) for p in event.people]))
+    if event.figures:
+        facts.append((t("figures", lang), [figure_text(f, lang) for f in event.figures]))
+    quotes = [
+        {
+            "ar": ref.quote, "en": ref.translation, "where": citation(atlas, ref.doc, ref.paragraph, lang),
+            "href": source_href(ref.doc, ref.paragraph, event.id, lang),
+        }
+        for ref in event.sources
+    ]
+    return render(
+        "event_detail.html", dir=direction(lang), lang=lang, id=event.id, title=event.title.get(lang),
+        date=format_partial_date(event.date, lang), dating=dating_label(event.dating, lang),
+        category=category_label(event.category, lang), summary=event.summary.get(lang), facts=facts,
+        sep=_sep(lang), quotes=quotes, read=t("read_in_source", lang),
+    )
 
 
 def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:
     """One source document in brief: title, kind, date, place."""
     meta = doc.meta
     place = atlas.places.get(meta.place)
-    from .i18n import format_day
-
-    bits = [t(meta.kind, lang), format_day(meta.date, lang)]
-    if place:
-        bits.append(place.name(lang))
-    return (
-        f'<div class="ca-doc" dir="{direction(lang)}">'
-        f'<p class="ca-doc-title" dir="rtl" lang="ar">{esc(meta.title.ar)}</p>'
-        + (f'<p class="ca-doc-title" dir="ltr" lang="en">{esc(meta.title.en)}</p>' if lang == "en" else "")
-        + f'<p class="ca-meta">{esc(" · ".join(bits))}</p>'
-        f'<p><a href="{esc(source_href(doc.id, doc.passages[0].id, lang=lang))}" target="_self">'
-        f"{esc(t('read_in_source', lang))}</a></p></div>"
+    bits = [t(meta.kind, lang), format_day(meta.date, lang)] + ([place.name(lang)] if place else [])
+    return render(
+        "document_card.html", dir=direction(lang), lang=lang, title_ar=meta.title.ar,
+        title_en=meta.title.en if lang == "en" else "", bits=bits,
+        href=source_href(doc.id, doc.passages[0].id, lang=lang), read=t("read_in_source", lang),
     )
 
 
@@ -129,12 +128,10 @@ def figures_html(atlas: Atlas, lang: Lang) -> str:
                 continue
             seen.add(stated)
             cards.append(
-                '<div class="ca-figure">'
-                f'<p class="ca-figure-value">{esc(figure_text(figure, lang).split(" — ")[0])}</p>'
-                f"<p>{esc(figure.of.get(lang))}</p>"
-                f'<p class="ca-cite">{esc(format_partial_date(event.date, lang))} · '
-                f'<a href="{esc(source_href(ref.doc, ref.paragraph, event.id, lang))}" target="_self">'
-                f"{esc(atlas.documents[ref.doc].id)} · {esc(passage_label(ref.paragraph, lang))}</a></p>"
-                "</div>"
+                {
+                    "value": figure_value(figure, lang), "of": figure.of.get(lang),
+                    "date": format_partial_date(event.date, lang), "where": citation(atlas, ref.doc, ref.paragraph, lang),
+                    "href": source_href(ref.doc, ref.paragraph, event.id, lang),
+                }
             )
-    return f'<div class="ca-figures" dir="{direction(lang)}">' + "".join(cards) + "</div>"
+    return render("figures.html", dir=direction(lang), lang=lang, cards=cards)
