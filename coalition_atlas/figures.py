@@ -20,17 +20,21 @@ from .i18n import Lang
 from .models import Figure
 
 WORDS_FROM = 1_000_000  # from here on: "2 billion", not "2,000,000,000"
-FRACTIONS = {0.5: ("النصف", "half"), 0.333: ("الثلث", "a third"), 0.25: ("الربع", "a quarter")}
+FRACTIONS = {(1, 2): ("النصف", "half"), (1, 3): ("الثلث", "a third"), (2, 3): ("الثلثان", "two thirds"),
+             (1, 4): ("الربع", "a quarter"), (3, 4): ("ثلاثة أرباع", "three quarters")}
 QUALIFIERS = {
     "more-than": ("أكثر من", "more than"),
     "at-least": ("ما لا يقل عن", "at least"),
     "about": ("حوالي", "about"),
+    "nearly": ("ما يقرب من", "nearly"),
 }
+DOLLARS = ("دولار", "dollars")  # the text says dollars, not which: no "US"
 # Arabic counted nouns by CLDR plural category (one, two, few: 3-10, many: 11-99, other: 100+)
 NOUNS_AR = {
     "people": {"one": "شخص واحد", "two": "شخصان", "few": "أشخاص", "many": "شخصاً", "other": "شخص"},
     "fighters": {"one": "مقاتل واحد", "two": "مقاتلان", "few": "مقاتلين", "many": "مقاتلاً", "other": "مقاتل"},
 }
+OF_AR = {"people": "من الأشخاص", "fighters": "من المقاتلين"}
 NOUNS_EN = {"people": ("person", "people"), "fighters": ("fighter", "fighters")}
 
 
@@ -60,13 +64,20 @@ def _counted(value: float, unit: str, lang: Lang) -> str:
 def amount(figure: Figure, lang: Lang) -> str:
     """The figure's number and unit, without its qualifier: "4 years", "2 billion US dollars"."""
     value, unit = figure.value, figure.unit
+    if figure.words is not None:  # the text gives words, not a number: «عشرات الآلاف» (people)
+        said = figure.words.get(lang)
+        if unit in NOUNS_AR:  # "tens of thousands of people", «عشرات الآلاف من الأشخاص»
+            return f"{said} {OF_AR[unit] if lang == 'ar' else 'of ' + NOUNS_EN[unit][1]}"
+        return said
     if unit == "percent":
         return format_percent(value / 100, locale=lang, decimal_quantization=False)
     if unit == "fraction":
-        words = FRACTIONS.get(round(value, 3))
-        return (words[0] if lang == "ar" else words[1]) if words else format_decimal(value, locale=lang)
+        words = FRACTIONS.get(figure.fraction)
+        return (words[0] if lang == "ar" else words[1]) if words else "/".join(map(str, figure.fraction or (value,)))
     if unit == "usd":
         return f"{number(value, lang)} {get_currency_name('USD', value if abs(value) < WORDS_FROM else 2, locale=lang)}"
+    if unit == "dollars":
+        return f"{number(value, lang)} {DOLLARS[0] if lang == 'ar' else DOLLARS[1]}"
     if unit == "km2":
         if abs(value) >= WORDS_FROM:
             return f"{number(value, lang)} {format_unit(2, 'area-square-kilometer', locale=lang, length='long').split(' ', 1)[1]}"

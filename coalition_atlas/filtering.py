@@ -50,3 +50,8 @@ def month_bounds(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[dt.
         starts.append(max(begin, first))
         ends.append(min(end, last))
     return starts, ends
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events in date order (first day, last day, id): the order of every export."""
+    return sorted(events, key=lambda e: (e.start, e.end, e.id))

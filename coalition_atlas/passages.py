@@ -126,7 +126,7 @@ def english_spans(text: str, wanted: list[str]) -> list[tuple[int, int]]:
         words = phrase.strip(" .,;:“”\"'").split()
         if not words:
             continue
-        pattern = r"\s+".join(re.escape(w) for w in words)
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"  # whole words
         found = re.search(pattern, text, flags=re.IGNORECASE)
         if found:
             spans.append(found.span())
@@ -163,7 +163,7 @@ def passage_html(
     spans = quote_spans(passage, [q for e, q in cited if e == highlight_event]) if highlight_event else []
     translated = english(passage.doc, passage.id) if lang == "en" else None
     wanted = []
-    if translated and highlight_event:
+    if translated and spans:  # only where the event's quote stands in the Arabic
         event = atlas.event(highlight_event)
         wanted = [r.translation for r in event.sources if (r.doc, r.paragraph) == (passage.doc, passage.id)] if event else []
     return render(
