@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from .escaping import esc, md  # noqa: F401  (the pages' names for the one escaping policy)
 from .figures import figure_value
-from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, join_list, t
+from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, isolate, join_list, t
 from .load import Atlas, country_name
 from .models import Event, Figure
 from .templating import render
@@ -46,12 +46,12 @@ def figure_text(figure: Figure, lang: Lang | None) -> str:
     value = figure.value
     if lang is None:  # the record's own words, for the exports
         if figure.words is not None:  # words, not a number: «عشرات الآلاف» tens of thousands
-            exact: object = f"«{figure.words.ar}» {figure.words.en}"
+            exact: object = f"«{isolate(figure.words.ar)}» {figure.words.en}"
         elif figure.fraction:
             exact = "/".join(map(str, figure.fraction))  # 1/3, not 0.333…
         else:
             exact = int(value) if float(value).is_integer() else value  # 2000000000, not 2e+09
-        return f"{figure.qualifier} {exact} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
+        return f"{figure.qualifier} {exact} {figure.unit} «{isolate(figure.of.ar)}» — {figure.of.en}"  # Arabic isolated
     return f"{figure_value(figure, lang)} — {figure.of.get(lang)}"  # said aloud: Babel, with its unit
 
 
