@@ -75,7 +75,8 @@ if passage_id:
   function go() {{
     var el = document.getElementById(id);
     if (!el) {{ if (++tries < 100) setTimeout(go, 100); return; }}
-    el.scrollIntoView({{block: "center"}});
+    // the event's words if marked (a long passage beside its English is taller than the screen)
+    (el.querySelector("mark.ca-hl") || el).scrollIntoView({{block: "center"}});
     if (++settled < 4) setTimeout(go, 300);  // again while fonts and elements above settle
   }}
   go();
