@@ -14,6 +14,7 @@ import os
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .problems import Problem
 from .sources import TRANSLATION_FILE, Document, normalize_ws, read_translation_file, translation_file_name
@@ -155,8 +156,14 @@ def stands_in(translation: str, passage_translation: str) -> bool:
     """Whether a quote's translation stands in its passage's translation, white space aside
     (and the case of its first letter: a quote may start mid-sentence)."""
     needle = _same_start(normalize_ws(translation))
+    hay, lowered = _hay(passage_translation)
+    return bool(needle) and (needle in hay or needle in lowered)
+
+
+@lru_cache(maxsize=256)  # a passage's translation, once for all the quotes citing it
+def _hay(passage_translation: str) -> tuple[str, str]:
     hay = normalize_ws(passage_translation)
-    return bool(needle) and (needle in hay or needle in _lower_starts(hay))
+    return hay, _lower_starts(hay)
 
 
 def _lower_starts(text: str) -> str:
