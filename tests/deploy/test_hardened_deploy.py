@@ -248,6 +248,16 @@ def test_the_app_loads_through_the_proxy_with_no_csp_violation(proxy):
             assert page.locator('[data-testid="stException"]').count() == 0
             violations = [f"{f.url[:60]}: {v}" for f in page.frames for v in f.evaluate("() => window.__cspViolations || []")]
             assert violations == []
+            # the page scripts of ours are files (an inline one would be refused): the Sources
+            # page scrolls to its passage under the policy
+            page.goto(f"{proxy.url}/sources?lang=en&doc=washington-2017&p=12", wait_until="commit", timeout=90_000)
+            E2E.wait_for_app_run(page, timeout=90_000)
+            page.wait_for_function("() => { const el = document.getElementById('washington-2017-12') || "
+                                   "document.querySelector('.ca-passage.ca-target'); if (!el) return false; "
+                                   "const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }",
+                                   timeout=60_000)
+            violations = [f"{f.url[:60]}: {v}" for f in page.frames for v in f.evaluate("() => window.__cspViolations || []")]
+            assert violations == []
             context.close()
         finally:
             browser.close()
