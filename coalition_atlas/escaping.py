@@ -66,10 +66,11 @@ _MD_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
 _MD_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
-# GFM autolink literals (https://…, www.…, a@b.c, mailto:, xmpp:) are found in the text
+# GFM autolink literals (http(s)://…, www.…, a@b.c, mailto:…, xmpp:…) are found in the text
 # *after* escapes are decoded, so a backslash does not stop them: a word joiner (U+2060,
-# invisible, no line break) after each ":" and "@" and inside "www." does.
-_AUTOLINK_BREAK = re.compile(r"(?<=[:@])|(?<=www)(?=\.)", re.IGNORECASE)
+# invisible, no line break) after "http:", "https:", "mailto:", "xmpp:" and "@", and inside
+# "www.", does. (Not after every ":": "events.yaml:12:3" stays as an editor reads it.)
+_AUTOLINK_BREAK = re.compile(r"(?<=https:)|(?<=http:)|(?<=mailto:)|(?<=xmpp:)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
 WORD_JOINER = "\u2060"
 
 
