@@ -7,7 +7,7 @@ URL, and runs the chosen page. Every page reads `st.session_state["view"]`.
 import streamlit as st
 
 from coalition_atlas.i18n import t
-from pages import _ui
+from pages import _search, _ui
 
 st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
 
@@ -23,7 +23,10 @@ navigation = st.navigation(
         st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
         st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
         st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
+        st.Page("pages/walk.py", title=t("my_walk", state.lang), url_path="walk"),
     ]
 )
 _ui.entered()
+if navigation.url_path != "presenter":  # the projector's screen keeps to the step
+    _search.panel(record)
 navigation.run()

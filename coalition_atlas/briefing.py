@@ -51,11 +51,14 @@ from .maps import (
     place_html, place_style, places_of,
 )
 from .models import Event
+from .pack_search import search_html
 from .passages import highlighted_html, quote_spans
 from .render import esc, figure_text, passage_label
 from .svg_timeline import HEIGHT as TIMELINE_HEIGHT
 from .svg_timeline import timeline_svg
+from .templating import render
 from .viewstate import ViewState
+from .walks import Walk
 
 FIGURE_WIDTH = 960  # px: the timeline and the map on screen
 MAP_HEIGHT = 540
@@ -337,7 +340,7 @@ def _map_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
             f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a>' for e in events if pid in e.places
         )
         items.append(
-            f'<li><strong>{esc(place.name(lang))}</strong> <span class="ca-meta">({esc(kind)}'
+            f'<li id="place-{esc(pid)}"><strong>{esc(place.name(lang))}</strong> <span class="ca-meta">({esc(kind)}'
             f'{" · " + esc(where) if where else ""})</span> — {titles}</li>'
         )
     outside = spec["outside"]
@@ -586,16 +589,36 @@ PACK_JS = r"""
 """
 
 
-def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = None) -> str:
-    """The pack for ``state``'s filters and language, as one HTML document."""
+def _pack_passages(atlas: Atlas, events: list[Event]) -> list[tuple[str, str]]:
+    """The passages the pack prints (those its events and places cite), in document order."""
+    keys = {(ref.doc, ref.paragraph) for event in events for ref in event.sources}
+    keys |= {(s.doc, s.paragraph) for pid in places_of(events, atlas) for s in atlas.places[pid].status}
+    return [(d.id, p.id) for d in atlas.documents.values() for p in d.passages if (d.id, p.id) in keys]
+
+
+def _walk_html(atlas: Atlas, walk: Walk, lang: Lang) -> str:
+    steps = [(atlas.event(s.event), s.note) for s in walk.steps if atlas.event(s.event) is not None]
+    return render("pack_walk.html", lang=lang, title=walk.title or t("my_walk", lang), intro=t("walk_in_pack", lang, n=len(steps)),
+                  steps=[(e.id, e.title.get(lang), format_partial_date(e.date, lang), note) for e, note in steps],
+                  note_label=t("walk_note_label", lang))
+
+
+def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = None, walk: Walk | None = None) -> str:
+    """The pack for ``state``'s filters and language, as one HTML document; for a reader's own
+    ``walk``: its events in its order (whatever the filters), its notes first."""
     lang = state.lang
-    events = ordered(filter_events(atlas.events, state))
+    if walk:
+        events = [e for s in walk.steps if (e := atlas.event(s.event)) is not None]
+    else:
+        events = ordered(filter_events(atlas.events, state))
     today = today or dt.date.today()
     leaflet_js, leaflet_css = leaflet_assets()
     title = f"{t('app_title', lang)} — {t('briefing', lang)}"
     if events:
         body = (
             _overview_html(atlas, state, events, today)
+            + (_walk_html(atlas, walk, lang) if walk else "")
+            + search_html(atlas, events, _pack_passages(atlas, events), list(places_of(events, atlas)), lang)
             + _timeline_html(events, lang)
             + _map_html(atlas, events, lang)
             + _events_html(atlas, events, lang)

@@ -129,7 +129,7 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             for key in list(st.session_state):
                 if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
                     del st.session_state[key]
-            new = ViewState(lang=lang)
+            new = ViewState(lang=lang, q=state.q, walk=state.walk)  # the filters only
             set_view(new)
             st.rerun()
         shown = len(filter_events(record.events, new))
