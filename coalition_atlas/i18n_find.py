@@ -17,6 +17,7 @@ FIND_STRINGS: dict[str, tuple[str, str]] = {
     "search_open_event": ("افتح الحدث", "Open the event"),
     "search_open_passage": ("اقرأ الفقرة", "Read the passage"),
     "search_open_place": ("افتح المكان على الخريطة", "Open the place on the map"),
+    "search_show_again": ("اعرض النتائج ({n}) مرة أخرى", "Show the {n} results again"),
     "search_clear": ("مسح البحث", "Clear the search"),
     "search_hint": (
         "تطابق «أ إ آ ا» و«ى ي» و«ة ه»، مع التشكيل وبدونه، والأرقام الهندية والعربية، ومع «ال» و«و» و«ب» و«ل» وبدونها.",

@@ -109,6 +109,7 @@ def passage_html(
     *,
     cites: Citations | None = None,
     target: bool = False,
+    marks: list[tuple[int, int]] = (),
 ) -> str:
     """One passage: its words verbatim (Arabic, right to left) in an element with a stable id,
     its label linking to itself, the quotes of ``highlight_event`` marked, then the events that
@@ -116,6 +117,7 @@ def passage_html(
     cites = citations(atlas) if cites is None else cites
     cited = cites.get((passage.doc, passage.id), [])
     spans = quote_spans(passage, [q for e, q in cited if e == highlight_event]) if highlight_event else []
+    spans = [*spans, *marks]
     d = direction(lang)
     classes = "ca-passage ca-target" if target else "ca-passage"
     label = f"¶ {passage_label(passage.id, lang)}"

@@ -48,9 +48,9 @@ _FOLD |= {ord("٫"): ".", ord("٬"): ","}
 _TABLE = str.maketrans(_FOLD)
 
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_W = rf"(?:[^\W_]|[{_MARKS}])"
-# a word: letters, digits, marks; a number keeps its separators ("7.7", "110,000", "٢٠١٧")
-_TOKEN = re.compile(rf"{_W}+(?:(?<=\d)[.,٫٬](?=\d){_W}+)*")
+# a word: letters and marks; a number: digits with their separators ("7.7", "110,000", "٢٠١٧"),
+# apart from letters written against it («و110»)
+_TOKEN = re.compile(rf"\d+(?:[.,٫٬]\d+)*|(?:[^\W\d_]|[{_MARKS}])+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 

@@ -93,7 +93,7 @@ def clean(text: object, cap: int) -> str:
     if not isinstance(text, str):
         return ""
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
-    return " ".join(text.split())[:cap]
+    return " ".join(text.split())[:cap].rstrip()
 
 
 # --- the URL parameter ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from coalition_atlas.walks import fits
 from pages import _ui
 
 BOX = "ca_search_q"
+FOLLOWED = "_ca_search_followed"  # a result was opened: its page shows, the results fold away
 SHOWN = 8  # results of each kind on the page (the totals say how many more)
 OPEN = {"events": "search_open_event", "figures": "search_open_event", "passages": "search_open_passage",
         "places": "search_open_place"}
@@ -31,6 +32,7 @@ FIELDS = ("title", "summary", "quote", "translation", "people", "text", "name", 
 
 
 def _typed() -> None:
+    st.session_state.pop(FOLLOWED, None)
     q = " ".join((st.session_state.get(BOX) or "").split())[:MAX_Q]
     _ui.set_view(st.session_state["view"].with_(q=q))
 
@@ -47,6 +49,7 @@ def _clear() -> None:
 
 def _open(kind: str, ref: tuple) -> None:
     """Go to what a result names, within the session (the view state first, then the page)."""
+    st.session_state[FOLLOWED] = True
     view = st.session_state["view"]
     if kind in ("events", "figures"):
         view = view.with_(event=ref[0], place=None)
@@ -94,6 +97,21 @@ def _group(record, results: search.Results, kind: str, lang: str, walk) -> None:
         st.caption(t("search_more", lang, n=total - SHOWN))
 
 
+def add_to_walk(event_ids: list[str], label: str, key: str, lang: str) -> None:
+    """A button that adds events to the reader's walk (from the timeline or its table)."""
+    walk = st.session_state["view"].walk
+    new = walk
+    for event_id in event_ids:
+        new = new.add(event_id)
+    if not fits(new):
+        st.caption(t("walk_full", lang))
+        return
+    done = bool(event_ids) and all(e in walk.event_ids for e in event_ids)
+    if st.button(t("walk_added" if done else label, lang), key=key, icon=":material/playlist_add:", disabled=done or new == walk):
+        _ui.set_view(st.session_state["view"].with_(walk=new))
+        st.rerun()
+
+
 @st.fragment
 def panel(record) -> None:
     """The box and, when it holds a query, the results (a fragment: typing reruns only this)."""
@@ -102,12 +120,18 @@ def panel(record) -> None:
     if BOX not in st.session_state:
         st.session_state[BOX] = view.q  # from the URL
     st.text_input(
-        t("search_label", lang), key=BOX, type="search", live=True, max_chars=MAX_Q, on_change=_typed,
+        t("search", lang), key=BOX, type="search", live=True, on_change=_typed,
         placeholder=t("search_placeholder", lang), help=t("search_hint", lang),
     )
     if not view.q:
         return
+    st.html(render("search_style.html"))
     results = search.search(record, view.q, lang, limit=SHOWN)
+    if st.session_state.get(FOLLOWED) and results.total:
+        if st.button(t("search_show_again", lang, n=results.total), key="ca_search_again", icon=":material/expand_more:"):
+            st.session_state.pop(FOLLOWED, None)
+            st.rerun(scope="fragment")
+        return
     with st.container(key="ca_search_results", border=True, height=420 if results.total > 3 else "content"):
         if not results.total:
             st.html(render("search_none.html", lang=lang, none=t("search_none", lang, q=view.q), suggestions=results.suggestions,

@@ -14,10 +14,9 @@ import folium
 import streamlit as st
 import streamlit_folium as sf  # its component, fed from a cache (see _map_args)
 
-from coalition_atlas import maps, tours
+from coalition_atlas import maps, tours, walks as own
 from coalition_atlas.i18n import t
 from coalition_atlas.problems import RecordError
-from coalition_atlas.walks import as_tour
 from pages import _ui
 
 PICK = "presenter_tour"
@@ -43,8 +42,7 @@ walks = _walks(mtime, tuple(e.id for e in record.events))
 if isinstance(walks, RecordError):
     st.error(t("tours_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in walks.problems))
     st.stop()
-if state.walk:  # the reader's own walk (?walk=…), first in the list: tour=my-walk
-    walks = (as_tour(state.walk, lang), *walks)
+walks = (own.as_tour(state.walk, lang), *walks) if state.walk else walks  # the reader's own: tour=my-walk
 
 pos = tours.position(walks, record, state)
 for notice in tours.notices(pos, lang):

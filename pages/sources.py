@@ -13,6 +13,7 @@ import streamlit as st
 from coalition_atlas.i18n import format_day, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
 from coalition_atlas.render import esc, event_detail_html
+from coalition_atlas.search import highlight_spans
 from pages import _ui
 
 record = _ui.atlas()
@@ -79,7 +80,9 @@ doc = record.documents[doc_id]
 st.markdown(document_header_html(doc, lang, record.places), unsafe_allow_html=True)
 cites = citations(record)
 for passage in doc.passages:
-    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id)
+    target = passage.id == passage_id
+    marks = highlight_spans(passage.text, state.q) if target and state.q else []  # came from a search: its words
+    html = passage_html(passage, record, lang, state.event, cites=cites, target=target, marks=marks)
     st.markdown(html, unsafe_allow_html=True)
 
 if passage_id:

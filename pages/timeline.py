@@ -11,7 +11,7 @@ from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_partial_date, t
 from coalition_atlas.render import event_detail_html
 from coalition_atlas.timeline import event_table, selected_event_id, table_labels
-from pages import _cached, _ui
+from pages import _cached, _search, _ui
 
 CHART, PICK, LAST_CLICK = "timeline_chart", "timeline_pick", "timeline_last_click"
 WIDTHS = {"date": 95, "date_label": 135, "title": "large", "category": 140, "dating": 150,
@@ -65,11 +65,15 @@ else:
 chosen = record.event(state.event) if state.event else None
 if chosen is not None:
     st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+    _search.add_to_walk([chosen.id], "walk_add", "ca_walk_add_chosen", lang)
 
 if events:
     st.subheader(t("event_table", lang), anchor=False)
     labels = table_labels(lang)
-    st.dataframe(
-        event_table(events, lang, record.places), hide_index=True, key="timeline_table",
+    table = event_table(events, lang, record.places)
+    picked = st.dataframe(
+        table, hide_index=True, key="timeline_table", on_select="rerun", selection_mode="multi-row",
         column_config={col: st.column_config.TextColumn(label, width=WIDTHS[col]) for col, label in labels.items()},
     )
+    rows = [table["event"].iloc[i] for i in picked.selection.rows if i < len(table)]
+    _search.add_to_walk(rows, "walk_add_selected", "ca_walk_add_rows", lang)

@@ -27,7 +27,10 @@ walk = state.walk
 
 
 def change(new) -> None:
-    _ui.set_view(st.session_state["view"].with_(walk=new))
+    if fits(new):
+        _ui.set_view(st.session_state["view"].with_(walk=new))
+    else:  # the address would grow past its cap: keep the walk as it was, and say so
+        st.session_state["ca_walk_refused"] = True
 
 
 def on_title() -> None:
@@ -58,6 +61,8 @@ st.session_state["ca_walk_title"] = walk.title
 st.text_input(t("walk_title", lang), key="ca_walk_title", max_chars=TITLE_MAX, on_change=on_title,
               placeholder=t("my_walk", lang))
 
+if st.session_state.pop("ca_walk_refused", False):
+    st.warning(t("walk_full", lang))
 if not walk:
     st.info(t("walk_empty", lang))
 st.caption(t("walk_steps", lang, n=len(walk.steps)))

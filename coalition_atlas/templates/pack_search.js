@@ -21,8 +21,8 @@
   data.stop.forEach(function (w) { STOP[w] = true; });
 
   var DROP = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
-  var W = "(?:[\\p{L}\\p{N}]|[\\u0610-\\u061A\\u064B-\\u065F\\u0670\\u06D6-\\u06ED])";
-  var TOKEN = new RegExp(W + "+(?:(?<=\\p{Nd})[.,\\u066B\\u066C](?=\\p{Nd})" + W + "+)*", "gu");
+  // a number with its separators, or a run of letters and marks (as search.py's _TOKEN)
+  var TOKEN = /\p{Nd}+(?:[.,\u066B\u066C]\p{Nd}+)*|(?:(?!\p{Nd})[\p{L}\p{N}]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED])+/gu;
   var ARABIC = /^[\u0600-\u06FF]/;
   var EN_SUFFIXES = [["ational", "ate"], ["ations", "ate"], ["ation", "ate"], ["ments", ""], ["ment", ""],
     ["ings", ""], ["ing", ""], ["ies", "y"], ["ied", "y"], ["ed", ""], ["sses", "ss"], ["shes", "sh"],
