@@ -387,7 +387,7 @@ def suggest(index: Index, query: str, n: int = 5) -> tuple[str, ...]:
         if _expansions(index, term):
             continue
         near = [k for k in index.surface if abs(len(k) - len(term.form)) <= 2 and k[:1].isdigit() == term.form[:1].isdigit()]
-        for key in difflib.get_close_matches(term.form, near, n=3, cutoff=0.6):
+        for key in difflib.get_close_matches(term.form, near, n=3, cutoff=0.72):
             word = index.surface[key]
             if len(key) < 3 or key in STOPWORDS:
                 continue

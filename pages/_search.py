@@ -134,11 +134,12 @@ def panel(record) -> None:
         return
     with st.container(key="ca_search_results", border=True, height=420 if results.total > 3 else "content"):
         if not results.total:
-            st.html(render("search_none.html", lang=lang, none=t("search_none", lang, q=view.q), suggestions=results.suggestions,
+            st.html(render("search_none.html", lang=lang, message=t("search_none", lang, q=view.q), suggestions=results.suggestions,
                            nearest=t("search_nearest", lang), no_nearest=t("search_no_nearest", lang)))
-            with st.container(horizontal=True, gap="small"):
-                for i, word in enumerate(results.suggestions):
-                    st.button(md(word), key=f"ca_suggest_{i}", on_click=_suggested, args=(word,))
+            if results.suggestions:
+                with st.container(horizontal=True, gap="small"):
+                    for i, word in enumerate(results.suggestions):
+                        st.button(md(word), key=f"ca_suggest_{i}", on_click=_suggested, args=(word,))
         else:
             st.caption(t("search_results", lang, n=results.total, q=md(view.q)))
             for kind in search.KINDS:
