@@ -405,7 +405,7 @@ def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
         )
     rows.append("</div>")
     if stop.note:
-        rows.append(f'<p class="ca-p-note">{esc(stop.note.get(lang))}</p>')
+        rows.append(f'<p class="ca-p-note" dir="auto">{esc(stop.note.get(lang))}</p>')  # a walk's note: either language
     rows.append("</div>")
     return "\n".join(rows)
 

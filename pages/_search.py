@@ -123,9 +123,9 @@ def panel(record) -> None:
         t("search", lang), key=BOX, type="search", live=True, on_change=_typed,
         placeholder=t("search_placeholder", lang), help=t("search_hint", lang),
     )
+    st.html(render("search_style.html"))
     if not view.q:
         return
-    st.html(render("search_style.html"))
     results = search.search(record, view.q, lang, limit=SHOWN)
     if st.session_state.get(FOLLOWED) and results.total:
         if st.button(t("search_show_again", lang, n=results.total), key="ca_search_again", icon=":material/expand_more:"):

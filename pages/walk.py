@@ -14,6 +14,7 @@ import streamlit as st
 from coalition_atlas.briefing import briefing_html
 from coalition_atlas.i18n import format_partial_date, t
 from coalition_atlas.render import md
+from coalition_atlas.templating import render
 from coalition_atlas.viewstate import to_params
 from coalition_atlas.walks import NOTE_MAX, TITLE_MAX, WALK_TOUR, fits, tours_yaml_entry
 from pages import _ui
@@ -57,6 +58,7 @@ def address(page: str, **changes) -> str:
 
 
 st.title(t("my_walk", lang), anchor=False)
+st.html(render("walk_style.html"))
 st.session_state["ca_walk_title"] = walk.title
 st.text_input(t("walk_title", lang), key="ca_walk_title", max_chars=TITLE_MAX, on_change=on_title,
               placeholder=t("my_walk", lang))
@@ -70,9 +72,8 @@ last = len(walk.steps) - 1
 for i, step in enumerate(walk.steps):
     event = record.event(step.event)
     with st.container(border=True, key=f"ca_walk_step_{i}"):
+        st.markdown(f"**{i + 1}.** {md(event.title.get(lang))} · {md(format_partial_date(event.date, lang))}")
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.markdown(f"**{i + 1}.** {md(event.title.get(lang))} · {md(format_partial_date(event.date, lang))}")
-            st.space("stretch")
             st.button(t("walk_up", lang), key=f"ca_walk_up_{i}", icon=":material/arrow_upward:", disabled=i == 0,
                       on_click=lambda i=i: change(st.session_state["view"].walk.move(i, -1)))
             st.button(t("walk_down", lang), key=f"ca_walk_down_{i}", icon=":material/arrow_downward:", disabled=i == last,
