@@ -34,10 +34,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .filtering import filter_events
+from .briefing import briefing_html
+from .filtering import filter_events, ordered
 from .load import Atlas, load_atlas
-from .models import Event, Figure, SourceRef
+from .models import Event, SourceRef
 from .problems import RecordError
+from .render import figure_text
 from .viewstate import ViewState, parse_params
 
 FORMATS = ("html", "csv", "geojson")
@@ -53,11 +55,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # --- one event as flat text ----------------------------------------------------------------------
 
-def ordered(events: Iterable[Event]) -> list[Event]:
-    """Events in date order (first day, last day, id): the order of every export."""
-    return sorted(events, key=lambda e: (e.start, e.end, e.id))
-
-
 def citation_text(ref: SourceRef) -> str:
     """``washington-2017:2 «quote» — translation``."""
     return f"{ref.doc}:{ref.paragraph} «{ref.quote}» — {ref.translation}"
@@ -65,12 +62,6 @@ def citation_text(ref: SourceRef) -> str:
 
 def citations_text(event: Event) -> str:
     return JOIN.join(citation_text(ref) for ref in event.sources)
-
-
-def figure_text(figure: Figure) -> str:
-    """``more-than 60 percent «…» — …`` (the value as written, no rounding)."""
-    value = int(figure.value) if float(figure.value).is_integer() else figure.value  # 2000000000, not 2e+09
-    return f"{figure.qualifier} {value} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
 
 
 def event_fields(event: Event) -> dict[str, str]:
@@ -86,7 +77,7 @@ def event_fields(event: Event) -> dict[str, str]:
         "summary_en": event.summary.en,
         "countries": JOIN.join(event.countries),
         "places": JOIN.join(event.places),
-        "figures": JOIN.join(figure_text(f) for f in event.figures),
+        "figures": JOIN.join(figure_text(f, None) for f in event.figures),
         "citations": citations_text(event),
     }
 
@@ -146,8 +137,6 @@ def export_bytes(atlas: Atlas, state: ViewState, fmt: str) -> bytes:
     if fmt == "geojson":
         return geojson_bytes(events, atlas)
     if fmt == "html":
-        from .briefing import briefing_html
-
         return briefing_html(atlas, state).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 

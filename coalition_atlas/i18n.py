@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from typing import Literal
 
 from babel.dates import format_date
@@ -171,6 +172,19 @@ def t(key: str, lang: Lang, **values: object) -> str:
 
 def direction(lang: Lang) -> str:
     return "rtl" if lang == "ar" else "ltr"
+
+
+def list_separator(lang: Lang, *, strong: bool = False) -> str:
+    """Between the items of a list: the Arabic comma «، » (or semicolon «؛ » between items that
+    hold commas themselves, ``strong``), or ", " / "; " in English."""
+    if strong:
+        return "؛ " if lang == "ar" else "; "
+    return "، " if lang == "ar" else ", "
+
+
+def join_list(items: Iterable[str], lang: Lang, *, strong: bool = False) -> str:
+    """``items`` as one run of text, with the language's :func:`list_separator`."""
+    return list_separator(lang, strong=strong).join(items)
 
 
 def isolate(text: str) -> str:

@@ -21,6 +21,7 @@ from .gazetteer import Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
+from .translations import all_translation_problems, check_quote_translation
 from .yamlpos import Located, read_json_unlocated, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,6 +289,10 @@ def _check_references(
         bad = check_quote(documents, str(ref["doc"]), str(ref["paragraph"]), str(ref["quote"]))
         if bad is None:
             verified += 1
+            if isinstance(ref.get("translation"), str) and not ref.get("translation_note"):
+                differs = check_quote_translation(documents.get(str(ref["doc"])), str(ref["paragraph"]), ref["translation"])
+                if differs:
+                    problems.append(src.problem(loc + ("sources", j, "translation"), *differs))
             continue
         field = "doc" if bad[0].startswith("unknown document") else "paragraph" if "has no paragraph" in bad[0] else "quote"
         problems.append(src.problem(loc + ("sources", j, field), *bad))
@@ -316,6 +321,7 @@ def validate(
         except OSError as err:
             raise RecordError([Problem(places_file.name, 1, 1, f"cannot read the gazetteer ({err.strerror})",
                                        f"check that {places_file} exists (or unset {PLACES_ENV})")]) from None
+    problems += all_translation_problems(documents)  # our English of every passage, every number
     src = read_located(raw, name)
     data: Any = src.data
     if not isinstance(data, dict) or "events" not in data:

@@ -10,9 +10,10 @@ import calendar
 import datetime as dt
 import functools
 import re
+from fractions import Fraction
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .vocabulary import CATEGORIES, DATINGS, QUALIFIERS, UNITS
 
@@ -83,11 +84,43 @@ def date_bounds(text: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
+def _fraction(value: object) -> object:
+    """A fraction is written as the text says it: "1/3", not 0.333."""
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", value):
+        num, den = (int(p) for p in value.split("/"))
+        if den == 0:
+            raise ValueError("a fraction cannot have 0 below the line")
+        return num / den
+    return value
+
+
 class Figure(_Strict):
-    value: float
+    """A figure a text states: a value (a fraction as "1/3"), or, where the text gives only
+    words («عشرات الآلاف»), those ``words`` with the qualifier ``order-of`` and no value."""
+
+    value: Annotated[float | None, BeforeValidator(_fraction)] = None
+    words: Bilingual | None = None
     unit: Unit
     qualifier: Qualifier = "exactly"
     of: Bilingual
+
+    @model_validator(mode="after")
+    def _value_or_words(self) -> "Figure":
+        if (self.value is None) == (self.words is None):
+            raise ValueError("write either `value:` (a number) or `words:` (the text's words, with `qualifier: order-of`)")
+        if (self.words is not None) != (self.qualifier == "order-of"):
+            raise ValueError("`words:` goes with `qualifier: order-of`, and `order-of` with `words:`")
+        if self.unit == "fraction" and self.value is not None and self.fraction is None:
+            raise ValueError(f"{self.value:g} is not a simple fraction: write it as the text says it, e.g. \"1/3\"")
+        return self
+
+    @property
+    def fraction(self) -> tuple[int, int] | None:
+        """(numerator, denominator) of a fraction figure, e.g. (1, 3); None otherwise."""
+        if self.unit != "fraction" or self.value is None:
+            return None
+        f = Fraction(self.value).limit_denominator(100)
+        return (f.numerator, f.denominator) if abs(float(f) - self.value) < 1e-12 else None
 
 
 class SourceRef(_Strict):
@@ -95,6 +128,8 @@ class SourceRef(_Strict):
     paragraph: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
     quote: NonEmpty
     translation: NonEmpty
+    # why the translation is not the passage's own English (sources/<doc>/translation.en.yaml)
+    translation_note: NonEmpty | None = None
 
 
 class Event(_Strict):
@@ -136,7 +171,7 @@ class Record(_Strict):
 NESTED: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
     Record: {"events": Event},
     Event: {"title": Bilingual, "summary": Bilingual, "people": Bilingual, "figures": Figure, "sources": SourceRef},
-    Figure: {"of": Bilingual},
+    Figure: {"of": Bilingual, "words": Bilingual},
 }
 
 

@@ -1,8 +1,8 @@
 """The briefing pack's own search: the same matching as the dashboard's (``search.py``), run by
-the pack's script (``templates/pack_search.js``) over what the pack holds — its events, the
+the pack's script (``templates/pack/search.js``) over what the pack holds — its events, the
 passages it quotes (Arabic, and the English translation where the record has one), its places
 and its figures — offline, from ``file://``, with no network. The data reaches the page only
-through ``|tojson`` (templates/pack_search.html); the script builds the results with DOM calls
+through ``|tojson`` (templates/pack/search.html); the script (pack/search.js) builds the results with DOM calls
 (``textContent``), never from HTML strings. This module never imports streamlit.
 """
 
@@ -14,7 +14,6 @@ from .load import Atlas
 from .models import Event
 from .render import figure_text, passage_label
 from .search import AR_CLITICS, AR_PREFIXES, STOPWORDS, _translation, figure_words
-from .templating import render
 
 
 def place_anchor(place_id: str) -> str:
@@ -38,14 +37,14 @@ def search_data(atlas: Atlas, events: list[Event], passages: list[tuple[str, str
         for figure in event.figures:
             items.append({"k": "figures", "a": f"event-{event.id}", "t": event.title.get(lang), "m": meta, "f": [
                 ["figure", "ar", figure_text(figure, "ar"), 2], ["figure", "en", figure_text(figure, "en"), 2],
-                ["figure_words", "ar", figure_words(figure.value, "ar"), 2],
-                ["figure_words", "en", figure_words(figure.value, "en"), 2],
+                ["figure_words", "ar", figure_words(figure, "ar"), 2],
+                ["figure_words", "en", figure_words(figure, "en"), 2],
             ]})
     for doc_id, passage_id in passages:
         doc = atlas.documents[doc_id]
         passage = doc.passage(passage_id)
         fields = [["text", "ar", passage.text, 1]]
-        english = _translation(doc_id, passage_id)
+        english = _translation(doc, passage_id)
         if english:
             fields.append(["translation", "en", english, 1])
         title = f"{doc.meta.title.get(lang)[:70]} — {passage_label(passage_id, lang)}"
@@ -67,9 +66,10 @@ def search_data(atlas: Atlas, events: list[Event], passages: list[tuple[str, str
     }
 
 
-def search_html(atlas: Atlas, events: list[Event], passages: list[tuple[str, str]], places: list[str], lang: Lang) -> str:
-    """The pack's search section (hidden until its script runs)."""
-    return render(
-        "pack_search.html", lang=lang, label=t("pack_search_label", lang), placeholder=t("search_placeholder", lang),
-        hint=t("search_hint", lang), data=search_data(atlas, events, passages, places, lang),
-    )
+def pack_passages(atlas: Atlas, events: list[Event]) -> list[tuple[str, str]]:
+    """The passages the pack prints (those its events and places cite), in document order."""
+    from .maps import places_of
+
+    keys = {(ref.doc, ref.paragraph) for event in events for ref in event.sources}
+    keys |= {(s.doc, s.paragraph) for pid in places_of(events, atlas) for s in atlas.places[pid].status}
+    return [(d.id, p.id) for d in atlas.documents.values() for p in d.passages if (d.id, p.id) in keys]

@@ -208,23 +208,24 @@ class Index:
         self.items.append(Item(kind, ref, idx, tuple(made)))
 
 
-def figure_words(value: float, lang: str) -> str:
-    """A large number as people say it: 7700000 -> "7.7 million" / "7.7 مليون"."""
+def figure_words(figure, lang: str) -> str:
+    """A figure as people say it: 7700000 -> "7.7 million" / "7.7 مليون"; words the text gives
+    instead of a number («عشرات الآلاف», tens of thousands) as they are."""
+    words = getattr(figure, "words", None)
+    if words is not None:
+        return words.get(lang)
+    value = figure.value
     for size, en, ar in ((1e9, "billion", "مليار"), (1e6, "million", "مليون"), (1e3, "thousand", "ألف")):
         if value >= size:
             return f"{value / size:g} {en if lang == 'en' else ar}"
     return f"{value:g}"
 
 
-def _translation(doc: str, passage: str) -> str | None:
-    """The English translation of a passage, where the record has one."""
-    from . import sources
-
-    lookup = getattr(sources, "translation", None)
-    if lookup is None:
-        return None
+def _translation(doc, passage: str) -> str | None:
+    """Our English translation of a passage, where the record has one."""
+    lookup = getattr(doc, "translation", None)
     try:
-        return lookup(doc, passage)
+        return lookup(passage) if lookup is not None else None
     except (KeyError, LookupError, OSError, ValueError):
         return None
 
@@ -244,13 +245,13 @@ def build_index(atlas: Atlas) -> Index:
         for i, fig in enumerate(event.figures):
             index.add("figures", (event.id, i), [
                 ("figure", "ar", figure_text(fig, "ar"), 2.0), ("figure", "en", figure_text(fig, "en"), 2.0),
-                ("figure_words", "ar", figure_words(fig.value, "ar"), 2.0),
-                ("figure_words", "en", figure_words(fig.value, "en"), 2.0),
+                ("figure_words", "ar", figure_words(fig, "ar"), 2.0),
+                ("figure_words", "en", figure_words(fig, "en"), 2.0),
             ])
     for doc in atlas.documents.values():
         for passage in doc.passages:
             index.add("passages", (doc.id, passage.id), [
-                ("text", "ar", passage.text, 1.0), ("translation", "en", _translation(doc.id, passage.id) or "", 1.0),
+                ("text", "ar", passage.text, 1.0), ("translation", "en", _translation(doc, passage.id) or "", 1.0),
             ])
     for place in atlas.places.values():
         fields = [("name", "ar", place.name_ar, 3.0), ("name", "en", place.name_en, 3.0)]

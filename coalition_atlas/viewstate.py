@@ -166,3 +166,22 @@ def to_params(state: ViewState) -> dict[str, str]:
     if state.walk:
         out["walk"] = encode(state.walk)
     return out
+
+
+GLOBAL = ("lang", "country", "category", "source", "from", "to")  # kept from page to page
+PAGE_KEYS = ("event", "place", "doc", "p", "tour", "step")  # what one page shows
+
+
+def follow_link(current: ViewState, params: Mapping[str, str], atlas: Atlas) -> ViewState:
+    """The view a link of the app leads to from ``current``: what the page shows (event, place,
+    document and passage, tour and step) from the link; the language and the filters from the
+    link where it names them, otherwise kept (a link drawn on a filtered page carries no
+    filters; a new page load would have lost them)."""
+    linked = parse_params(params, atlas)
+    keep = {
+        "lang": current.lang, "country": current.countries, "category": current.categories,
+        "source": current.docs, "from": current.start, "to": current.end,
+    }
+    fields = {"lang": "lang", "country": "countries", "category": "categories", "source": "docs", "from": "start", "to": "end"}
+    changes = {fields[k]: keep[k] for k in GLOBAL if k not in params}
+    return linked.with_(**changes)

@@ -15,13 +15,14 @@ from pages import _cached
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.memo import memo
 from coalition_atlas.style import page_css
 from coalition_atlas.problems import RecordError
 from coalition_atlas.viewstate import ViewState, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
 
-@st.cache_resource(show_spinner=False)
+@memo(max_entries=2)  # not st.cache_resource: a client's clear_cache would reload the record
 def _load(path: str, mtime: float) -> Atlas | RecordError:
     try:
         return load_atlas(Path(path))
