@@ -52,7 +52,7 @@ def test_typing_and_following_each_kind_of_result(page, app_server, wait_for_app
     # «الإنتربول» and «للإنتربول» in the texts, typed as «انتربول»: the marks are the words as written
     search(page, "انتربول", wait_for_app_run)
     results = page.locator(RESULTS)
-    expect(results).to_be_visible()
+    expect(results).to_be_visible(timeout=30_000)
     marks = set(results.locator("mark.ca-hl").all_inner_texts())
     assert marks and marks <= {"الإنتربول", "للإنتربول", "Interpol"}, marks
     assert "الإنتربول" in marks or "للإنتربول" in marks
@@ -112,8 +112,8 @@ def test_a_hostile_query_is_shown_literally(page, app_server, wait_for_app_run, 
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     suffix = "" if lang == "ar" else "lang=en&"
     open_page(page, app_server, f"map?{suffix}q={quote(HOSTILE, safe='')}", wait_for_app_run)  # from the URL
-    expect(page.get_by_role("searchbox")).to_have_value(HOSTILE)
-    expect(page.locator(".ca-search-none")).to_contain_text(HOSTILE)
+    expect(page.get_by_role("searchbox")).to_have_value(HOSTILE, timeout=60_000)
+    expect(page.locator(".ca-search-none")).to_contain_text(HOSTILE, timeout=30_000)
     page.screenshot(path=str(screenshot_path(f"search-hostile-{lang}")))
     # with results too: the count line says the query as typed
     typed = "**Mosul** [Raqqa]" if lang == "en" else "**الموصل** [الرقة]"
