@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -36,7 +37,7 @@ def _liberation(value: object) -> object:
         return True
     if value == NOT_STATED:
         return False
-    raise ValueError(f'write true (a document says the place was freed) or "{NOT_STATED}", never false or a guess')
+    raise ValueError(f'liberated is {json.dumps(value, ensure_ascii=False)}; write true (a document says the place was freed) or "{NOT_STATED}", never false or a guess')
 
 
 class Place(BaseModel):
@@ -51,8 +52,9 @@ class Place(BaseModel):
     status: list[PlaceStatus]
     coord_source: str = ""
     coord_note: str = ""
-    lon: float = 0.0
-    lat: float = 0.0
+    # finite degrees on the globe (strict: no text, no true/false; NaN, Infinity, 1e400 refused)
+    lon: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-180, le=180)] = 0.0
+    lat: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-90, le=90)] = 0.0
 
     def name(self, lang: str) -> str:
         return self.name_ar if lang == "ar" else self.name_en

@@ -229,17 +229,19 @@ def position(tours: Sequence[Tour], atlas: Atlas, state: ViewState) -> Position:
     step, clamped = clamp_step(None if unknown else state.step, len(stops))
     said = []
     if unknown:
-        said.append(("notice_unknown_tour", {"tour": str(state.tour)[:40], "default": tour.title}))
+        said.append(("notice_unknown_tour", {"default": tour.title}))  # the URL's id is not repeated
     if clamped:
         said.append(("notice_step_clamped", {"step": state.step, "total": len(stops), "shown": step}))
     return Position(tour, tuple(stops), step, tuple(said))
 
 
 def notices(pos: Position, lang: Lang) -> list[str]:
-    """The position's notices, said in ``lang``."""
+    """The position's notices, said in ``lang``, for a toast (Markdown): every value from the
+    data taken literally (``render.md``), nothing from the URL but numbers."""
     from .i18n import t
+    from .render import md
 
-    return [t(key, lang, **{k: (v.get(lang) if isinstance(v, Bilingual) else v) for k, v in values.items()})
+    return [t(key, lang, **{k: md(v.get(lang)) if isinstance(v, Bilingual) else v for k, v in values.items()})
             for key, values in pos.notices]
 
 

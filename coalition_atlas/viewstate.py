@@ -12,11 +12,13 @@ tour=<id> · step=<n> · q=<search> · walk=<a walk of your own, see walks.py>
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .i18n import LANGS, Lang
 from .load import Atlas
+from .models import YEAR_MAX, YEAR_MIN
 from .vocabulary import CATEGORIES
 from .walks import PARAM_MAX as WALK_MAX
 from .walks import Walk, decode, encode
@@ -24,6 +26,10 @@ from .walks import Walk, decode, encode
 KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step", "q", "walk")
 MAX_PARAM = 400  # characters: longer values are not ours (but a walk's, up to WALK_MAX)
 MAX_Q = 200  # characters of a search kept
+# Dates a URL may ask for: the record's years (models.YEAR_MIN…YEAR_MAX). Outside them, a date
+# means nothing here, and widgets cannot draw it (Streamlit's slider stops at 1684 and 2255).
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only ("٢٠١٧" is not a date here)
+_STEP = re.compile(r"[0-9]{1,5}")  # ASCII: str.isdigit() also says yes to "²" and "٣"
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,12 @@ def _date(raw: str, name: str, bad: list[str]) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw[:10]) if len(raw) == 10 else dt.date.fromisoformat(raw)
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError(raw)
+        day = dt.date.fromisoformat(raw)
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            raise ValueError(raw)
+        return day
     except ValueError:
         bad.append(f"{name}={raw[:40]}")
         return None
@@ -128,7 +139,7 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
         passage = None
     step = None
     if raw.get("step"):
-        if raw["step"].isdigit() and len(raw["step"]) < 6:
+        if _STEP.fullmatch(raw["step"]):
             step = int(raw["step"])
         else:
             bad.append(f"step={raw['step'][:40]}")
@@ -139,6 +150,23 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
         event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, q=q, walk=walk,
         notices=tuple(bad),
     )
+
+
+def ignored_names(notices: Iterable[str]) -> tuple[tuple[str, ...], int]:
+    """What a notice may say of the ignored parameters: the names of known ones (never a value,
+    never a key the URL made up: a toast is Markdown, and a link's text is anyone's), and how
+    many unknown keys there were."""
+    names: list[str] = []
+    unknown = 0
+    for notice in notices:
+        if notice == "from>to":
+            found = ["from", "to"]
+        else:
+            key, sep, _ = notice.partition("=")
+            found = [key] if sep and key in KNOWN else []
+            unknown += not found
+        names += [n for n in found if n not in names]
+    return tuple(names), unknown
 
 
 def to_params(state: ViewState) -> dict[str, str]:

@@ -78,7 +78,7 @@ def map_and_list() -> None:
         st.selectbox(t("select_place", lang), options, key="map_place_pick", format_func=place_label, on_change=on_pick)
         listed = events_at_place(events, place)
         if place:
-            st.subheader(t("events_at", lang, place=record.places[place].name(lang)))
+            st.subheader(t("events_at", lang, place=md(record.places[place].name(lang))))
             st.button(t("clear_place", lang), on_click=choose, args=(None,), icon=":material/close:")
             with st.expander(t("place_reports", lang)):
                 st.markdown(maps.place_html(record.places[place], record, [], lang, for_map=False), unsafe_allow_html=True)

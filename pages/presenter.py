@@ -30,7 +30,7 @@ except OSError:
     mtime = 0.0
 walks = _cached.walks(mtime, tuple(e.id for e in record.events))
 if isinstance(walks, RecordError):
-    st.error(t("tours_error", _ui.view(record).lang) + "\n\n" + "\n".join(f"- `{p}`" for p in walks.problems))
+    st.error(_ui.problem_list(t("tours_error", _ui.view(record).lang), walks, _ui.view(record).lang))
     st.stop()
 st.markdown(f"<style>{tours.PRESENTER_CSS}</style>", unsafe_allow_html=True)
 

@@ -65,7 +65,7 @@ def test_more_than_a_third_is_the_fraction_one_third(atlas):
     assert figure.value == 1 / 3
     assert render.figure_text(figure, "en").startswith("more than ⅓ — ")
     assert render.figure_text(figure, None).startswith("more-than 1/3 fraction ")
-    with pytest.raises(ValueError, match=r'0.333 is not a simple fraction: write it as the text says it, e.g. "1/3"'):
+    with pytest.raises(ValueError, match=r'0.333 is not a simple fraction; write it as the text says it, e.g. "1/3"'):
         Figure.model_validate({"value": 0.333, "unit": "fraction", "of": {"ar": "ا", "en": "a"}})
 
 
@@ -87,9 +87,9 @@ def test_tens_of_thousands_stays_words_with_a_qualifier(atlas):
 @pytest.mark.parametrize(
     ("figure", "message"),
     [
-        ({"unit": "people", "of": {"ar": "ا", "en": "a"}}, "write either `value:` (a number) or `words:`"),
+        ({"unit": "people", "of": {"ar": "ا", "en": "a"}}, "the figure has no `value:` and no `words:`"),
         ({"value": 3, "words": {"ar": "ا", "en": "a"}, "qualifier": "order-of", "unit": "people", "of": {"ar": "ا", "en": "a"}},
-         "write either `value:` (a number) or `words:`"),
+         "the figure has both `value:` and `words:`"),
         ({"words": {"ar": "عشرات الآلاف", "en": "tens of thousands"}, "unit": "people", "of": {"ar": "ا", "en": "a"}},
          "`words:` goes with `qualifier: order-of`"),
         ({"value": "1/0", "unit": "fraction", "of": {"ar": "ا", "en": "a"}}, "a fraction cannot have 0 below the line"),
@@ -104,7 +104,8 @@ def test_the_validator_says_where_a_bad_figure_is(record_text, problems_of):
     text = record_text.replace("{value: 60, unit: percent, qualifier: more-than,", "{value: 60, unit: percent, qualifier: order-of,", 1)
     [p] = problems_of(text)
     assert p.line == text[: text.index("{value: 60, unit: percent, qualifier: order-of")].count("\n") + 1
-    assert "`words:` goes with `qualifier: order-of`" in p.message
+    assert p.message == "`words:` goes with `qualifier: order-of`, and `order-of` with `words:`"
+    assert p.hint == "use them together, or write `value:` with another qualifier"
 
 
 # --- countries: one rule for all -----------------------------------------------------------
