@@ -38,6 +38,7 @@ TITLE_MAX = 100
 STEPS_MAX = 60
 PARAM_MAX = 6000  # characters of ?walk=…: with the rest of the address, well inside nginx's 8 KB
 INFLATE_MAX = 64_000
+NOTICE = "walk=…"  # what a notice says of a walk it could not read whole (viewstate.ignored_names: "walk")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
@@ -117,28 +118,28 @@ def fits(walk: Walk) -> bool:
 
 def decode(text: str, atlas: Atlas) -> tuple[Walk, tuple[str, ...]]:
     """The walk a ``?walk=`` parameter holds, and what was left out (for the usual notice):
-    ``walk`` if the parameter cannot be read or names an event the record does not hold (that
+    ``walk=…`` if the parameter cannot be read or names an event the record does not hold (that
     step is left out; the notice names no value from the URL)."""
     if not text:
         return Walk(), ()
     data = _inflate(text)
     if not isinstance(data, dict) or not isinstance(data.get("s"), list):
-        return Walk(), ("walk",)
+        return Walk(), (NOTICE,)
     bad: list[str] = []
     steps: list[WalkStep] = []
     for raw in data["s"][:STEPS_MAX]:
         if not isinstance(raw, list) or not raw or not isinstance(raw[0], str):
-            bad.append("walk")
+            bad.append(NOTICE)
             continue
         event_id = raw[0][:80]
         if atlas.event(event_id) is None:
-            bad.append("walk")
+            bad.append(NOTICE)
             continue
         if any(s.event == event_id for s in steps):
             continue
         steps.append(WalkStep(event_id, clean(raw[1], NOTE_MAX) if len(raw) > 1 else ""))
     if len(data["s"]) > STEPS_MAX:
-        bad.append("walk")
+        bad.append(NOTICE)
     return Walk(clean(data.get("t", ""), TITLE_MAX), tuple(steps)), tuple(dict.fromkeys(bad))
 
 

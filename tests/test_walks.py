@@ -110,16 +110,16 @@ def test_an_addition_past_the_cap_is_refused(ids):
 def test_hostile_parameters_fall_back_with_a_notice(atlas, text):
     walk, notices = decode(text, atlas)
     assert walk == Walk() or not walk.steps
-    assert notices == ("walk",)
+    assert notices == ("walk=…",)
 
 
 def test_unknown_events_are_left_out_with_the_usual_notice(atlas, ids):
     text = _raw({"t": "**x**", "s": [["no-such-event", "note"], [ids[3], "kept"], [ids[3]], ["<script>"]]})
     walk, notices = decode(text, atlas)
     assert walk == Walk("**x**", (WalkStep(ids[3], "kept"),))
-    assert notices == ("walk",)  # names no value from the URL
+    assert notices == ("walk=…",)  # names no value from the URL
     state = parse_params({"walk": text, "lang": "en"}, atlas)
-    assert state.walk == walk and "walk" in state.notices
+    assert state.walk == walk and "walk=…" in state.notices
 
 
 def test_viewstate_carries_the_walk_and_the_query(atlas, ids):
