@@ -209,15 +209,15 @@ class Index:
 
 
 def figure_words(figure, lang: str) -> str:
-    """A figure as people say it: 7700000 -> "7.7 million" / "7.7 مليون"; words the text gives
+    """A figure as people say it: 7700000 -> "7.7 million 7,700,000" / "7.7 مليون 7,700,000"; words the text gives
     instead of a number («عشرات الآلاف», tens of thousands) as they are."""
     words = getattr(figure, "words", None)
     if words is not None:
         return words.get(lang)
     value = figure.value
     for size, en, ar in ((1e9, "billion", "مليار"), (1e6, "million", "مليون"), (1e3, "thousand", "ألف")):
-        if value >= size:
-            return f"{value / size:g} {en if lang == 'en' else ar}"
+        if value >= size:  # and the number in digits: «7,700,000» finds it too
+            return f"{value / size:g} {en if lang == 'en' else ar} {value:,.0f}"
     return f"{value:g}"
 
 
