@@ -121,14 +121,14 @@ def test_walk_built_reordered_shared_presented_exported(browser, app_server, wai
         expect(page.locator("[class*='st-key-ca_walk_step_']")).to_have_count(3, timeout=30_000)
         settle(page, wait_for_app_run)
         order = ["interpol-databases-and-i-24-7", "information-sharing-interpol-europol", "daesh-holds-no-land-7-7-million-freed"]
-        for event_id, note in ((order[0], NOTE_AR), (order[2], NOTE_EN)):
-            field = page.locator(f".st-key-ca_walk_note_{event_id} input")
-            field.fill(note)
-            field.press("Enter")
+        for selector, text in ((f".st-key-ca_walk_note_{order[0]} input", NOTE_AR), (f".st-key-ca_walk_note_{order[2]} input", NOTE_EN),
+                               (".st-key-ca_walk_title input", TITLE)):
+            before = walk_param(page)
+            page.locator(selector).fill(text)
+            page.locator(selector).press("Enter")
+            # committed: the walk in the address changed (each note and the title are in it)
+            page.wait_for_function("w => new URLSearchParams(location.search).get('walk') !== w", arg=before, timeout=30_000)
             settle(page, wait_for_app_run)
-        page.locator(".st-key-ca_walk_title input").fill(TITLE)
-        page.locator(".st-key-ca_walk_title input").press("Enter")
-        settle(page, wait_for_app_run)
         expect(page.locator(f".st-key-ca_walk_note_{order[0]} input")).to_have_value(NOTE_AR)
         shown = steps_shown(page)
         page.screenshot(path=str(screenshot_path("walk-built-en")), full_page=True)
