@@ -312,6 +312,8 @@ MAP_CSS = f"""
 .ca-popup ul {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
 .ca-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px; font: 13px/1.6 {FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.ca-legend-title {{ cursor: pointer; font-weight: 700; min-height: 24px; line-height: 24px; }}
+.ca-legend-fold:not([open]) .ca-legend-title {{ list-style-position: inside; }}
 .ca-legend .ca-key {{ display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin-inline-end: 6px;
   box-sizing: border-box; }}
 .ca-key.ca-liberated {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg) scale(.85); }}
@@ -319,6 +321,9 @@ MAP_CSS = f"""
 .ca-key.ca-region {{ border: 2px dashed {REGION_COLOUR}; border-radius: 50%; }}
 .ca-key.ca-named {{ background: {LAND_NAMED}; border: 1px solid {BORDER}; }}
 """
+
+
+LEGEND_FOLD_BELOW = 480  # px: a narrower map (a phone's) starts with its legend folded (it covered a third of it)
 
 
 class Legend(MacroElement):
@@ -329,9 +334,21 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function (map) {
+            // a <details>: folded on a narrow map (a phone), open on a wide one; a tap toggles it
             var div = L.DomUtil.create('div', 'ca-legend');
             div.setAttribute('dir', {{ this.dir|tojson }});
-            div.innerHTML = {{ this.html|tojavascript }};
+            var fold = L.DomUtil.create('details', 'ca-legend-fold', div);
+            var title = L.DomUtil.create('summary', 'ca-legend-title', fold);
+            title.textContent = {{ this.title|tojson }};
+            var keys = L.DomUtil.create('div', 'ca-legend-keys', fold);
+            keys.innerHTML = {{ this.html|tojavascript }};
+            // the map's width settles after the frame is laid out: follow it until the reader toggles
+            var fit = function () { if (!fold.dataset.touched) { fold.open = map.getSize().x >= {{ this.fold_below }}; } };
+            title.addEventListener('click', function () { fold.dataset.touched = '1'; });
+            map.on('resize', fit);
+            setTimeout(fit, 0);
+            fit();
+            L.DomEvent.disableClickPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -343,6 +360,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.title = t("legend", lang)
+        self.fold_below = LEGEND_FOLD_BELOW
         self.dir = direction(lang)
         self.position = "bottomright" if lang == "ar" else "bottomleft"
 

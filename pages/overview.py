@@ -17,12 +17,13 @@ from pages._text import aligned
 
 
 def downloads(record, state) -> None:
-    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
+    """The current view (filters, language) as files: the briefing pack, the handout, CSV, GeoJSON. Each is
     made when its button is clicked (a callable), and a click does not rerun the page."""
     say = aligned(state.lang)
     say.subheader(t("downloads", state.lang))
     say.caption(t("downloads_hint", state.lang))
-    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
+    formats = (("html", "download_briefing"), ("handout", "download_handout"), ("csv", "download_csv"),
+               ("geojson", "download_geojson"))
     for col, (fmt, label) in zip(st.columns(len(formats)), formats):
         with col:
             st.download_button(
