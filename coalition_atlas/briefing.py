@@ -47,7 +47,7 @@ from .i18n import (
 )
 from .load import Atlas, country_name
 from .maps import (
-    BORDER, LAND, LAND_NAMED, MAP_CSS, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
+    BORDER, LAND, LAND_NAMED, MAP_CSS, MAP_CSS_FILE, MAP_JS_FILE, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
     place_html, place_style, places_of,
 )
 from .models import Event
@@ -306,7 +306,7 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
                 "size": size,
                 "name": name,
                 "icon": (
-                    f'<div class="ca-shape" style="width:{size}px;height:{size}px;"><span class="ca-count">{count}</span></div>'
+                    f'<div class="ca-shape" style="width:{size}px;height:{size}px;"><span class="ca-count" data-count="{count}"></span></div>'
                     f'<span class="ca-label" dir="auto" data-rank="{ICON_RANK[style] + count}">{esc(name)}</span>'
                 ),
                 "popup": popup,
@@ -321,6 +321,7 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
         "legend": legend_html(lang),
         "legendPosition": "bottomright" if lang == "ar" else "bottomleft",
         "dir": direction(lang),
+        "mapLabel": t("map_label", lang), "zoomIn": t("zoom_in", lang), "zoomOut": t("zoom_out", lang),
         "outside": [pid for pid in counts if pid not in fit],
     }
 
@@ -536,7 +537,7 @@ PACK_JS = r"""
     try {
       var map = L.map(box, { minZoom: 2, maxZoom: 10, zoomSnap: 0.25, scrollWheelZoom: false });
       map.attributionControl.setPrefix(false);
-      L.geoJSON(spec.countries, {
+      var outlines = L.geoJSON(spec.countries, {
         attribution: "Natural Earth",
         style: function (f) {
           return { fillColor: f.properties.named ? spec.colours.named : spec.colours.land, fillOpacity: 1,
@@ -544,13 +545,17 @@ PACK_JS = r"""
         },
         onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label, { sticky: true }); }
       }).addTo(map);
+      CaMap.quietOutlines(outlines);  // hover names them; they are no Tab stops (static/js/atlas-map.js)
+      CaMap.nameMap(map, spec.mapLabel);
+      CaMap.localZoom(map, spec.zoomIn, spec.zoomOut);
       spec.places.forEach(function (p) {
         var half = p.size / 2;
         var icon = L.divIcon({ className: "ca-place ca-place-" + p.id + " ca-" + p.style, html: p.icon,
                                iconSize: [p.size, p.size], iconAnchor: [half, half], popupAnchor: [0, -half] });
-        L.marker([p.lat, p.lon], { icon: icon, title: p.name, riseOnHover: true,
+        var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, riseOnHover: true,
                                    zIndexOffset: p.style === "region" ? -1000 : 0 })
           .bindPopup(p.popup, { maxWidth: 360, maxHeight: 320 }).addTo(map);
+        CaMap.nameMarker(marker, p.name);  // its name alone, not "3Mosul"
       });
       var home = function () {
         if (spec.center) { map.setView(spec.center, 6, { animate: false }); }
@@ -602,7 +607,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
             + _passages_html(atlas, events, lang)
         )
         head_scripts = f"<style>\n{leaflet_css}\n</style>\n<script>{leaflet_js}</script>\n"
-        scripts = f"<script>{PACK_JS}</script>\n"
+        scripts = f"<script>{MAP_JS_FILE.read_text(encoding='utf-8')}</script>\n<script>{PACK_JS}</script>\n"
     else:  # nothing to draw: the overview and a word, without the scripts' weight
         body = _overview_html(atlas, state, events, today) + f'<p class="ca-fallback">{esc(t("no_events", lang))}</p>'
         head_scripts = scripts = ""
@@ -615,7 +620,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
         f"<title>{esc(title)}</title>\n"
         f"<style>\n{offline.fonts_css(embed=True)}\n</style>\n"
         f"{head_scripts}"
-        f"<style>\n{MAP_CSS}\n{PACK_CSS}\n</style>\n"
+        f"<style>\n{MAP_CSS}\n{MAP_CSS_FILE.read_text(encoding='utf-8')}\n{PACK_CSS}\n</style>\n"
         "</head>\n<body>\n<main>\n"
         f"{body}\n</main>\n{scripts}</body>\n</html>\n"
     )

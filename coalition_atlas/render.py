@@ -61,12 +61,14 @@ def figure_text(figure: Figure, lang: Lang) -> str:
     return f"{prefix}{number}{unit} — {figure.of.get(lang)}"
 
 
-def event_detail_html(event: Event, atlas: Atlas, lang: Lang) -> str:
-    """The whole of an event: summary, when, where, who, figures, and every quote with its link."""
+def event_detail_html(event: Event, atlas: Atlas, lang: Lang, level: int = 4) -> str:
+    """The whole of an event: summary, when, where, who, figures, and every quote with its link.
+    ``level``: its title's heading level, one below the page's heading above it (no level
+    skipped, for screen readers' heading lists)."""
     d = direction(lang)
     rows = [
         f'<div class="ca-event" dir="{d}" lang="{lang}" id="event-{esc(event.id)}">',
-        f"<h4>{esc(event.title.get(lang))}</h4>",
+        f"<h{level}>{esc(event.title.get(lang))}</h{level}>",
         f'<p class="ca-meta">{esc(format_partial_date(event.date, lang))} · '
         f"{esc(dating_label(event.dating, lang))} · {esc(category_label(event.category, lang))}</p>",
         f"<p>{esc(event.summary.get(lang))}</p>",

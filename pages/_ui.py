@@ -15,7 +15,9 @@ from pages import _cached
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.offline import STATIC_DIR, STATIC_URL
 from coalition_atlas.style import page_css
+from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.viewstate import ViewState, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
@@ -90,8 +92,21 @@ def set_view(state: ViewState) -> None:
     st.query_params.from_dict(to_params(state))
 
 
+STYLESHEET = STATIC_DIR / "css" / "atlas.css"  # focus, hover and the current page, told apart
+FRAME_TITLES_JS = f"{STATIC_URL}/js/frame-titles.js"
+
+
 def style(lang: str) -> None:
     st.markdown(page_css(direction(lang)), unsafe_allow_html=True)
+    st.html(STYLESHEET)  # a Path: Streamlit reads the file and puts it in a <style>
+
+
+def frame_title(selector: str, title: str) -> None:
+    """Give the frames ``selector`` finds (a map's: ``.st-key-<key> iframe``) a title a screen
+    reader says; st_folium titles its frame after the component. A static script does it in
+    the page (static/js/frame-titles.js), now and after every redraw."""
+    st.html(render("frame_title.html", src=FRAME_TITLES_JS, selector=selector, title=title),
+            unsafe_allow_javascript=True)
 
 
 def sidebar(record: Atlas, state: ViewState) -> ViewState:

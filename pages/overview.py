@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from coalition_atlas.export import MIME, export_bytes, file_name
 from coalition_atlas.filtering import filter_events
-from coalition_atlas.i18n import t
+from coalition_atlas.i18n import format_partial_date, t
 from coalition_atlas.maps import event_map, place_for_click
 from coalition_atlas.render import document_card_html, event_detail_html, figures_html, md
 from coalition_atlas.timeline import selected_event_id
@@ -18,7 +18,7 @@ from pages import _cached, _ui
 def downloads(record, state) -> None:
     """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
     made when its button is clicked (a callable), and a click does not rerun the page."""
-    st.subheader(t("downloads", state.lang))
+    st.header(t("downloads", state.lang))
     st.caption(t("downloads_hint", state.lang))
     formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
     for col, (fmt, label) in zip(st.columns(len(formats)), formats):
@@ -47,10 +47,12 @@ if not events:
     st.info(t("no_events", lang))
     st.stop()
 
-st.subheader(t("timeline_and_map", lang))
+st.header(t("timeline_and_map", lang))
 chart = st.plotly_chart(
     _cached.timeline(record, events, state),
     on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
+    theme=None,  # the figure's own colours: Streamlit's theme greys the lanes' names to 3.7:1
+    alt=t("timeline_alt_overview", lang, n=len(events)),
 )
 picked = selected_event_id(chart)
 if picked and picked != state.event:
@@ -58,8 +60,14 @@ if picked and picked != state.event:
     _ui.set_view(state)
     st.rerun()
 
+def picked_from_list() -> None:
+    _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK], place=None))
+
+
+PICK = f"overview_pick_{lang}"
 map_col, detail_col = st.columns([3, 2])
-with map_col:
+with map_col, st.container(key="ca_overview_map"):  # st_folium's own key is a hash: the box names it
+    _ui.frame_title(".st-key-ca_overview_map iframe", t("map_frame_title", lang))
     clicked = st_folium(
         event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
         key=f"overview_map_{lang}", height=440, use_container_width=True,
@@ -71,9 +79,16 @@ with map_col:
         _ui.set_view(state)
         st.rerun()
 with detail_col:
+    # the keyboard's way to every event of the chart (and what a screen reader lists)
+    ids = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+    if st.session_state.get(PICK) != state.event:
+        st.session_state[PICK] = state.event if state.event in ids else None
+    st.selectbox(t("select_event", lang), ids, index=None, key=PICK, on_change=picked_from_list,
+                 placeholder=t("select_event", lang),
+                 format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}")
     chosen = record.event(state.event) if state.event else None
     if chosen:
-        st.html(event_detail_html(chosen, record, lang))
+        st.html(event_detail_html(chosen, record, lang, level=3))
     elif state.place:
         at = record.places[state.place]
         st.markdown(f"**{md(at.name(lang))}**")
@@ -86,7 +101,7 @@ with detail_col:
             _ui.set_view(state.with_(event=None, place=None))
             st.rerun()
 
-st.subheader(t("headline_figures", lang))
+st.header(t("headline_figures", lang))
 st.html(figures_html(record, lang))
 
 downloads(record, state)

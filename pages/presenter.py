@@ -136,10 +136,13 @@ with timeline_col:
     st.plotly_chart(
         _timeline(record.token, lang, tuple(s.event.id for s in pos.stops), stop.event.id, height), key=f"presenter_timeline_{lang}",
         theme=None, height="stretch", config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+        alt=t("timeline_alt_presenter", lang, n=pos.total, title=stop.event.title.get(lang)),
     )
 with map_col:
+    _ui.frame_title(".st-key-ca_strip iframe", t("map_frame_title", lang))
     st.markdown(tours.places_line(stop, record, lang), unsafe_allow_html=True)
-    rings = maps.selection_layer(record, selected_event=stop.event.id)
+    named_places = [p for p in stop.event.places if p in record.places]  # none: outline its countries
+    rings = maps.selection_layer(record, selected_event=stop.event.id, countries=() if named_places else stop.event.countries)
     centre, zoom = tours.map_view(record, pos.stops, stop, height=height - 34)  # a line names the places
     sf._component_func(
         **_map_args(record.token, lang, tuple(s.event.id for s in pos.stops)), height=height - 34, width=None,

@@ -64,10 +64,10 @@ else:
 
 chosen = record.event(state.event) if state.event else None
 if chosen is not None:
-    st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+    st.markdown(event_detail_html(chosen, record, lang, level=2), unsafe_allow_html=True)
 
 if events:
-    st.subheader(t("event_table", lang), anchor=False)
+    st.header(t("event_table", lang), anchor=False)  # h2 under the page's h1: no level skipped
     labels = table_labels(lang)
     st.dataframe(
         event_table(events, lang, record.places), hide_index=True, key="timeline_table",
