@@ -354,7 +354,11 @@ PRESENTER_CSS = """
   zoom: var(--ca-zoom); }
 /* the chart's labels grow with the text: the chart is drawn at the size of 1280×720 and zoomed
    (the map's names follow --ca-zoom inside its frame: static/js/atlas-map.js) */
-.st-key-ca_strip .stElementContainer:has(.js-plotly-plot) { zoom: var(--ca-zoom); }
+/* Plotly sizes itself from the box as seen (zoomed): give it the box's size divided by the zoom,
+   and let the zoomed drawing fill the column */
+.st-key-ca_strip .stElementContainer:has(.js-plotly-plot) { zoom: var(--ca-zoom); flex: none !important;
+  width: calc(100% / var(--ca-zoom)) !important; height: calc(100% / var(--ca-zoom)) !important; overflow: visible !important; }
+.st-key-ca_strip .stElementContainer:has(.js-plotly-plot) * { overflow: visible !important; }
 .st-key-ca_bar { align-items: center; }
 .st-key-ca_nav { direction: ltr; align-items: center; }  /* ← previous, → next: in Arabic too */
 .st-key-ca_bar button { min-height: 2.5rem; border: 2px solid #000; color: #000; font-size: 1.05rem; }

@@ -400,3 +400,23 @@ def test_the_map_loads_leaflet_only(atlas):
     assert (offline.REPO_ROOT / maps.MAP_JS_URL.removeprefix("/app/")).is_file()
     assert (offline.REPO_ROOT / maps.MAP_CSS_URL.removeprefix("/app/")).is_file()
     assert "$(" not in page  # no jQuery left to need
+
+
+def test_the_selection_outlines_the_countries_of_a_step_without_places(atlas):
+    layer = maps.selection_layer(atlas, countries=["SYR", "IRQ"])
+    m = folium.Map(tiles=None)
+    layer.add_to(m)
+    page = m.get_root().render()
+    assert page.count('"dashArray": "8 5"') >= 1 and '"interactive": false' in page
+    assert maps.selection_layer(atlas, countries=["XXX"]) is None
+    assert maps.selection_layer(atlas) is None
+
+
+def test_markers_are_named_by_place_alone(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    assert "CaMap.nameMarker(marker, p.name)" in page
+    data = json.loads(re.search(r"var places = (\[.*?\]);\n", page, re.S).group(1))
+    assert {d["name"] for d in data} >= {atlas.places["mosul"].name("ar")}
+    # the count is drawn (CSS content), not text: the marker's name is its place's alone
+    assert all(re.search(r'<span class="ca-count" data-count="\d+"></span>', d["icon"]["html"]) for d in data)
+    assert ".ca-place .ca-count::before {{ content: attr(data-count); }}".replace("{{", "{").replace("}}", "}") in page

@@ -74,12 +74,11 @@
     var parentWindow;
     try { parentWindow = window.parent !== window ? window.parent : null; } catch (err) { parentWindow = null; }
     if (!parentWindow) { return; }
+    // at once (a key pressed right after the click must reach the page); Leaflet's click that
+    // follows still opens the popup, which takes no focus
     document.addEventListener("pointerup", function () {
-      // after Leaflet has handled the click (a popup opens): then the keys go to the page
-      setTimeout(function () {
-        if (document.activeElement && document.activeElement.blur) { document.activeElement.blur(); }
-        parentWindow.focus();
-      }, 0);
+      if (document.activeElement && document.activeElement.blur) { document.activeElement.blur(); }
+      parentWindow.focus();
     }, true);
   }
 
