@@ -7,23 +7,25 @@ URL, and runs the chosen page. Every page reads `st.session_state["view"]`.
 import streamlit as st
 
 from coalition_atlas.i18n import t
-from pages import _ui
+from pages import _links, _ui
 
 st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
 
 record = _ui.load_record()
+link = _links.mount(["", "overview", "timeline", "map", "sources", "presenter"])  # the app's own links, in session
 state = _ui.sidebar(record, _ui.view(record))
 _ui.set_view(state)
 _ui.style(state.lang)
 
-navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("overview", state.lang), url_path="overview", default=True),
-        st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
-        st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
-        st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
-        st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
-    ]
-)
+pages = [
+    st.Page("pages/overview.py", title=t("overview", state.lang), url_path="overview", default=True),
+    st.Page("pages/timeline.py", title=t("timeline", state.lang), url_path="timeline"),
+    st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
+    st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
+    st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
+]
+navigation = st.navigation(pages)
+if link:
+    _links.follow(link, record, {"": pages[0]} | {p.url_path: p for p in pages})
 _ui.entered()
 navigation.run()

@@ -9,17 +9,19 @@ Content-Security-Policy forbids fetching anything, and it prints on A4 (a print 
 breaks pages between sections, never inside an event, a quote or a passage, and gives the
 timeline and the map fixed print sizes).
 
+Drawing. This module says *what* the pack shows (plain data); the templates in
+``templates/pack/`` say how (``pack.html`` and one template per section; the events are the
+shared ``_event.html``), and the pack's own style sheet and script are the real files
+``templates/pack/pack.css`` and ``pack.js``, inlined with Leaflet's.
+
 Size and speed. The timeline is SVG markup in the file (no plotly.js: it weighed 2 MB here and
 took the browser seconds to unpack and run), so it is drawn as the page is parsed, with
 JavaScript off too, and prints as it shows. Leaflet (160 kB) is inlined as it is. The pack
 weighs about 1 MB, most of it the map's outlines and the fonts.
 
-Escaping. Text from the data reaches the file in three ways: HTML text and attributes, and the
-timeline's SVG text and attributes (``render.esc``), and the data of the map, which sits in a
-``<script type="application/json">`` element written by
-:func:`script_json` (JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 as ``\\uXXXX``, so that
-no ``</script>`` or ``<!--`` can appear in it). Map popups and labels are HTML built here with
-``esc`` and set by Leaflet as ``innerHTML``.
+Escaping (``escaping``). HTML text and attributes: the templates' autoescape; the timeline's
+SVG and the map's popups and labels (set by Leaflet as ``innerHTML``): ``esc``; the map's data
+sits in a ``<script type="application/json">`` element through ``|tojson``.
 
 This module never imports streamlit.
 """
@@ -27,24 +29,18 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import functools
-import json
 import re
 
+from markupsafe import Markup
+
 from . import offline
-from .export import ordered
-from .filtering import date_span, filter_events
+from .escaping import esc
+from .filtering import date_span, filter_events, ordered
 from .gazetteer import Place
-from .i18n import (
-    Lang,
-    category_label,
-    dating_label,
-    direction,
-    format_day,
-    format_partial_date,
-    t,
-)
+from .i18n import Lang, category_label, direction, format_day, format_partial_date, join_list, list_separator, t
 from .load import Atlas, country_name
 from .maps import (
     BORDER, LAND, LAND_NAMED, MAP_CSS, MAP_CSS_FILE, MAP_JS_FILE, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
@@ -52,34 +48,58 @@ from .maps import (
 )
 from .models import Event
 from .passages import highlighted_html, quote_spans
-from .render import esc, figure_text, passage_label
+from .render import citation, doc_title, event_card, figure_text, in_file_id, passage_label
 from .svg_timeline import HEIGHT as TIMELINE_HEIGHT
 from .svg_timeline import timeline_svg
+from .templating import asset, macro, render
 from .viewstate import ViewState
 
-FIGURE_WIDTH = 960  # px: the timeline and the map on screen
-MAP_HEIGHT = 540
-PRINT_ZOOM = 0.7  # 960 px x 0.7 = 672 px, inside A4's 180 mm (680 px) between the margins
+FIGURE_WIDTH = 960  # px: the timeline and the map on screen (pack.css says the same)
+MAP_HEIGHT = 540  # pack.css
+PRINT_ZOOM = 0.7  # pack.css: 960 px x 0.7 = 672 px, inside A4's 180 mm (680 px) between the margins
 ICON_SIZE = {"liberated": 26, "other": 22, "region": 34}
 ICON_RANK = {"liberated": 300, "other": 200, "region": 100}
 LEAFLET_DIR = offline.VENDOR_DIR / "leaflet@1.9.3"
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+# The pack's policy: nothing fetched, scripts only those the pack holds, by hash (computed from
+# the final text of every executable <script> in the page: see with_csp), so an injected
+# script or event handler would not run even if escaping failed somewhere.
+CSP_TEMPLATE = (
+    "default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'"
 )
+_CSP_SLOT = "ca-csp-slot"  # the template's content="…" of the CSP meta; data cannot write a `"`
+_SCRIPT = re.compile(r"<(?:script)([^>]*)>(.*?)</(?:script)>", re.S | re.I)  # (attributes, text): a pattern, not HTML
+_JS_TYPES = ("", "text/javascript", "application/javascript", "module")
 
 
-# --- safe embedding ------------------------------------------------------------------------------
+def script_hashes(page: str) -> list[str]:
+    """``'sha256-…'`` of every script the page runs (a ``type="application/json"`` data block
+    runs nothing, and needs none), in order, each once."""
+    hashes: list[str] = []
+    for m in _SCRIPT.finditer(page):
+        kind = re.search(r"""type\s*=\s*["']?([^"'\s>]*)""", m.group(1), re.I)
+        if (kind.group(1).lower() if kind else "") not in _JS_TYPES:
+            continue
+        digest = base64.b64encode(hashlib.sha256(m.group(2).encode("utf-8")).digest()).decode("ascii")
+        if f"'sha256-{digest}'" not in hashes:
+            hashes.append(f"'sha256-{digest}'")
+    return hashes
 
-def script_json(obj: object) -> str:
-    """JSON for a ``<script type="application/json">`` element: ``<``, ``>``, ``&`` and the two
-    line/paragraph separators as ``\\uXXXX`` escapes (still valid JSON, read back unchanged),
-    so that nothing in it can close the element (``</script>``) or change how it is parsed."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
 
+def csp_for(page: str) -> str:
+    return CSP_TEMPLATE.format(hashes=" ".join(script_hashes(page)) or "'none'")
+
+
+def with_csp(page: str) -> str:
+    """The page with its Content-Security-Policy (the meta whose content is ``_CSP_SLOT``)."""
+    policy = csp_for(page)  # keywords, quotes and base64: nothing an attribute must escape
+    assert '"' not in policy and "<" not in policy and "&" not in policy
+    slot = f'http-equiv="Content-Security-Policy" content="{_CSP_SLOT}"'
+    assert slot in page, "the pack's template lost its CSP meta"
+    return page.replace(slot, f'http-equiv="Content-Security-Policy" content="{policy}"', 1)
+
+
+# --- what is inlined ------------------------------------------------------------------------------
 
 def _defang_urls(js: str) -> str:
     """Leaflet names its home page in a comment and in the attribution prefix (a link, never
@@ -105,127 +125,54 @@ def leaflet_assets() -> tuple[str, str]:
     return js, css
 
 
-# --- pieces of text -------------------------------------------------------------------------------
-
-def _sep(lang: Lang) -> str:
-    return "، " if lang == "ar" else ", "
-
-
-def _src_id(doc: str, passage: str) -> str:
-    return f"src-{doc}-{passage}"
-
-
-def _doc_title(atlas: Atlas, doc: str, lang: Lang) -> str:
-    found = atlas.documents.get(doc)
-    return found.meta.title.get(lang) if found else doc
-
-
-def doc_short(atlas: Atlas, doc: str, lang: Lang) -> str:
-    """A document in a few words: "Statement · 22 March 2017" (its title is a sentence)."""
-    found = atlas.documents.get(doc)
-    return f"{t(found.meta.kind, lang)} · {format_day(found.meta.date, lang)}" if found else doc
-
-
 def _cite_html(atlas: Atlas, doc: str, paragraph: str, lang: Lang) -> str:
-    """The citation line: document and passage, and a link to the passage in the pack."""
-    where = f"{doc_short(atlas, doc, lang)} — {passage_label(paragraph, lang)}"
-    return (
-        f'<p class="ca-cite" title="{esc(_doc_title(atlas, doc, lang))}">{esc(where)}'
-        f'<span class="ca-go"> · <a href="#{esc(_src_id(doc, paragraph))}">{esc(t("read_in_source", lang))}</a></span></p>'
-    )
+    """The citation line of the pack (``_event.html``'s ``cite``): document and passage, and a
+    link to the passage in the pack."""
+    return str(macro("_event.html", "cite")(citation(atlas, doc, paragraph, lang, in_file=True)))
 
 
-def _quote_html(atlas: Atlas, doc: str, paragraph: str, quote: str, translation: str, lang: Lang) -> str:
-    return (
-        '<blockquote class="ca-quote">'
-        f'<p dir="rtl" lang="ar" class="ca-ar">«{esc(quote)}»</p>'
-        f'<p dir="ltr" lang="en" class="ca-en">“{esc(translation)}”</p>'
-        f"{_cite_html(atlas, doc, paragraph, lang)}"
-        "</blockquote>"
-    )
-
-
-def _filters_html(atlas: Atlas, state: ViewState, shown: int) -> str:
+def _filters(atlas: Atlas, state: ViewState) -> list[tuple[str, str]]:
     lang = state.lang
     rows = []
     if state.countries:
-        rows.append((t("countries", lang), _sep(lang).join(country_name(c, lang) for c in state.countries)))
+        rows.append((t("countries", lang), join_list((country_name(c, lang) for c in state.countries), lang)))
     if state.categories:
-        rows.append((t("categories", lang), _sep(lang).join(category_label(c, lang) for c in state.categories)))
+        rows.append((t("categories", lang), join_list((category_label(c, lang) for c in state.categories), lang)))
     if state.docs:
-        rows.append((t("documents", lang), " · ".join(_doc_title(atlas, d, lang) for d in state.docs)))
+        rows.append((t("documents", lang), " · ".join(doc_title(atlas, d, lang) for d in state.docs)))
     if state.start or state.end:
         first, last = date_span(atlas.events)
         rows.append((t("date_range", lang), f"{format_day(state.start or first, lang)} – {format_day(state.end or last, lang)}"))
-    body = (
-        '<dl class="ca-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
-        if rows
-        else f"<p>{esc(t('no_filters', lang))}</p>"
-    )
-    return (
-        f'<div class="ca-filters"><h3>{esc(t("filters_applied", lang))}</h3>{body}'
-        f'<p class="ca-meta">{esc(t("events_shown", lang, n=shown, total=len(atlas.events)))}</p></div>'
-    )
+    return rows
 
 
-# --- the sections -------------------------------------------------------------------------------------
+# --- what each section shows ------------------------------------------------------------------------
 
-def _overview_html(atlas: Atlas, state: ViewState, events: list[Event], today: dt.date) -> str:
-    lang = state.lang
+def _documents(atlas: Atlas, lang: Lang) -> list[dict]:
     docs = []
     for doc in atlas.documents.values():
         meta = doc.meta
         place = atlas.places.get(meta.place)
         bits = [t(meta.kind, lang), format_day(meta.date, lang)] + ([place.name(lang)] if place else [])
-        docs.append(
-            '<div class="ca-doc">'
-            f'<p class="ca-doc-title" dir="rtl" lang="ar">{esc(meta.title.ar)}</p>'
-            + (f'<p class="ca-doc-title" dir="ltr" lang="en">{esc(meta.title.en)}</p>' if lang == "en" else "")
-            + f'<p class="ca-meta">{esc(" · ".join(bits))}</p>'
-            f"<p>{esc(meta.origin.get(lang))}</p></div>"
-        )
+        docs.append({"title_ar": meta.title.ar, "title_en": meta.title.en, "bits": bits, "origin": meta.origin.get(lang)})
+    return docs
+
+
+def _figures(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
+    """Every figure the shown events state, with its event and the passages it cites."""
     figures = []
     for event in events:
         for figure in event.figures:
             cited = dict.fromkeys((ref.doc, ref.paragraph) for ref in event.sources)
-            cites = "".join(_cite_html(atlas, doc, paragraph, lang) for doc, paragraph in cited)
-            figures.append(
-                '<div class="ca-figure">'
-                f'<p class="ca-figure-value">{esc(figure_text(figure, lang).split(" — ")[0])}</p>'
-                f"<p>{esc(figure.of.get(lang))}</p>"
-                f'<p class="ca-cite">{esc(format_partial_date(event.date, lang))} · '
-                f'<a href="#event-{esc(event.id)}">{esc(event.title.get(lang))}</a></p>{cites}</div>'
-            )
-    contents = [("timeline", t("timeline", lang)), ("map", t("map", lang)), ("events", t("events_list", lang)),
-                ("passages", t("cited_passages", lang))]
-    return (
-        '<section id="overview" class="ca-section">'
-        f'<h1>{esc(t("app_title", lang))}</h1>'
-        f'<p class="ca-subtitle">{esc(t("briefing", lang))} · {esc(t("generated_on", lang, date=format_day(today, lang)))}</p>'
-        f'<p class="ca-lead">{esc(t("tagline", lang))}</p>'
-        f"<p>{esc(t('briefing_intro', lang))}</p>"
-        f'<p class="ca-meta">{esc(t("translation_note", lang))}</p>'
-        f"{_filters_html(atlas, state, len(events))}"
-        f'<nav class="ca-nav"><h3>{esc(t("contents", lang))}</h3><ol>'
-        + "".join(f'<li><a href="#{key}">{esc(label)}</a></li>' for key, label in contents)
-        + "</ol></nav>"
-        f'<h2>{esc(t("documents", lang))}</h2><div class="ca-docs">{"".join(docs)}</div>'
-        + (f'<h2>{esc(t("headline_figures", lang))}</h2><div class="ca-figures">{"".join(figures)}</div>' if figures else "")
-        + "</section>"
-    )
-
-
-def _timeline_html(events: list[Event], lang: Lang) -> str:
-    svg = timeline_svg(events, lang, width=FIGURE_WIDTH, height=TIMELINE_HEIGHT, label=t("timeline_alt", lang, n=len(events)))
-    return (
-        '<section id="timeline" class="ca-section">'
-        f'<h2>{esc(t("timeline", lang))}</h2>'
-        f'<p class="ca-meta">{esc(t("timeline_hint", lang))}</p>'
-        f'<div class="ca-frame"><div id="ca-timeline" class="ca-plot" dir="ltr">{svg}</div></div>'
-        # drawn as soon as parsed: say so at once (the benchmark and the browser tests wait for it)
-        '<script>document.documentElement.setAttribute("data-ca-timeline", "drawn");</script>'
-        "</section>"
-    )
+            figures.append({
+                "value": figure_text(figure, lang).split(" — ")[0],
+                "of": figure.of.get(lang),
+                "date": format_partial_date(event.date, lang),
+                "event_id": event.id,
+                "title": event.title.get(lang),
+                "cites": [citation(atlas, doc, paragraph, lang, in_file=True) for doc, paragraph in cited],
+            })
+    return figures
 
 
 def _inside(place: Place) -> bool:
@@ -239,7 +186,7 @@ def _popup_html(place: Place, atlas: Atlas, events: list[Event], lang: Lang) -> 
     return place_html(
         place, atlas, events, lang, for_map=False,
         cite=lambda status: _cite_html(atlas, status.doc, status.paragraph, lang),
-        event_item=lambda e: f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a> ',
+        event_item=lambda e: render("pack/event-link.html", id=e.id, title=e.title.get(lang)),
     )
 
 
@@ -305,10 +252,7 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
                 "style": style + (" ca-group" if len(group) > 1 else ""),
                 "size": size,
                 "name": name,
-                "icon": (
-                    f'<div class="ca-shape" style="width:{size}px;height:{size}px;"><span class="ca-count" data-count="{count}"></span></div>'
-                    f'<span class="ca-label" dir="auto" data-rank="{ICON_RANK[style] + count}">{esc(name)}</span>'
-                ),
+                "icon": render("pack/icon.html", size=size, count=count, rank=ICON_RANK[style] + count, name=name),
                 "popup": popup,
             }
         )
@@ -326,73 +270,23 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
     }
 
 
-def _map_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
-    spec = map_spec(atlas, events, lang)
+def _places(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
+    """The list of places under the map: most named first, each with its events."""
     counts = places_of(events, atlas)
     items = []
     for pid in sorted(counts, key=lambda p: (-counts[p], atlas.places[p].name(lang))):
         place = atlas.places[pid]
         kind = t("liberated", lang) if place.liberated else t("region_place" if place.kind == "region" else "other_place", lang)
-        where = country_name(place.country, lang) if place.country else ""
-        titles = ("؛ " if lang == "ar" else "; ").join(
-            f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a>' for e in events if pid in e.places
-        )
-        items.append(
-            f'<li><strong>{esc(place.name(lang))}</strong> <span class="ca-meta">({esc(kind)}'
-            f'{" · " + esc(where) if where else ""})</span> — {titles}</li>'
-        )
-    outside = spec["outside"]
-    note = (
-        f'<p class="ca-meta">{esc(t("outside_frame", lang, places=_sep(lang).join(atlas.places[p].name(lang) for p in outside)))}</p>'
-        if outside
-        else ""
-    )
-    return (
-        '<section id="map" class="ca-section">'
-        f'<h2>{esc(t("map", lang))}</h2>'
-        f'<div class="ca-frame"><div id="ca-map" dir="ltr" role="region" aria-label="{esc(t("map", lang))}" '
-        f'data-fallback="{esc(t("needs_js", lang))}"></div>'
-        f'<noscript><p class="ca-fallback">{esc(t("needs_js", lang))}</p></noscript></div>'
-        f'<script type="application/json" id="ca-map-data">{script_json(spec)}</script>'
-        f"{note}"
-        + (f'<h3>{esc(t("places_list", lang))}</h3><ul class="ca-places">{"".join(items)}</ul>' if items else "")
-        + "</section>"
-    )
+        items.append({
+            "name": place.name(lang),
+            "kind": kind,
+            "where": country_name(place.country, lang) if place.country else "",
+            "events": [{"id": e.id, "title": e.title.get(lang)} for e in events if pid in e.places],
+        })
+    return items
 
 
-def event_html(event: Event, atlas: Atlas, lang: Lang) -> str:
-    """One event in the pack: title, when, summary, facts, every quote with its citation."""
-    facts = []
-    if event.countries:
-        facts.append((t("countries", lang), _sep(lang).join(country_name(c, lang) for c in event.countries)))
-    if event.places:
-        facts.append((t("places", lang), _sep(lang).join(atlas.places[p].name(lang) if p in atlas.places else p for p in event.places)))
-    if event.people:
-        facts.append((t("people", lang), _sep(lang).join(p.get(lang) for p in event.people)))
-    for figure in event.figures:
-        facts.append((t("figures", lang), figure_text(figure, lang)))
-    return (
-        f'<article class="ca-event ca-cat-{esc(event.category)}" id="event-{esc(event.id)}">'
-        f"<h3>{esc(event.title.get(lang))}</h3>"
-        f'<p class="ca-meta">{esc(format_partial_date(event.date, lang))} · {esc(dating_label(event.dating, lang))} · '
-        f"{esc(category_label(event.category, lang))}</p>"
-        f"<p>{esc(event.summary.get(lang))}</p>"
-        + ('<dl class="ca-facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>" if facts else "")
-        + "".join(_quote_html(atlas, r.doc, r.paragraph, r.quote, r.translation, lang) for r in event.sources)
-        + "</article>"
-    )
-
-
-def _events_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
-    return (
-        '<section id="events" class="ca-section">'
-        f'<h2>{esc(t("events_list", lang))}</h2>'
-        + "".join(event_html(e, atlas, lang) for e in events)
-        + "</section>"
-    )
-
-
-def _passages_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
+def _passages(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
     """Every passage the shown events (or the places on the map) cite, verbatim, in document
     order, the events' quotes highlighted: where each citation's link leads."""
     quotes: dict[tuple[str, str], list[str]] = {}
@@ -406,189 +300,26 @@ def _passages_html(atlas: Atlas, events: list[Event], lang: Lang) -> str:
             quotes.setdefault((status.doc, status.paragraph), [])
     blocks = []
     for doc in atlas.documents.values():
-        rows = []
-        for passage in doc.passages:
-            key = (doc.id, passage.id)
-            if key not in quotes:
-                continue
-            links = _sep(lang).join(f'<a href="#event-{esc(e.id)}">{esc(e.title.get(lang))}</a>' for e in citing.get(key, {}).values())
-            rows.append(
-                f'<div class="ca-passage" id="{esc(_src_id(doc.id, passage.id))}">'
-                f'<p class="ca-pid">{esc(passage_label(passage.id, lang))}</p>'
-                f'<p class="ca-ptext" dir="rtl" lang="ar">{highlighted_html(passage.text, quote_spans(passage, quotes[key]))}</p>'
-                + (f'<p class="ca-cite">{esc(t("cited_by", lang))}: {links}</p>' if links else "")
-                + "</div>"
-            )
+        rows = [
+            {
+                "id": in_file_id(doc.id, passage.id),
+                "label": passage_label(passage.id, lang),
+                "text": Markup(highlighted_html(passage.text, quote_spans(passage, quotes[(doc.id, passage.id)]))),
+                "citing": [{"id": e.id, "title": e.title.get(lang)} for e in citing.get((doc.id, passage.id), {}).values()],
+            }
+            for passage in doc.passages
+            if (doc.id, passage.id) in quotes
+        ]
         if rows:
-            blocks.append(
-                f'<h3 class="ca-doc-head" dir="rtl" lang="ar">{esc(doc.meta.title.ar)}</h3>'
-                + (f'<p class="ca-meta" dir="ltr" lang="en">{esc(doc.meta.title.en)}</p>' if lang == "en" else "")
-                + "".join(rows)
-            )
-    return f'<section id="passages" class="ca-section"><h2>{esc(t("cited_passages", lang))}</h2>{"".join(blocks)}</section>'
+            blocks.append({"title_ar": doc.meta.title.ar, "title_en": doc.meta.title.en, "rows": rows})
+    return blocks
 
 
 # --- the file ---------------------------------------------------------------------------------------
 
-PACK_CSS = f"""
-html {{ font-family: "Noto Naskh Arabic", "Source Sans Pro", "Segoe UI", Arial, sans-serif; color: #1a1a1a;
-  background: #fff; line-height: 1.6; }}
-body {{ margin: 0 auto; max-width: {FIGURE_WIDTH}px; padding: 1.5rem 20px 4rem; font-size: 16px; }}
-h1 {{ font-size: 2.1rem; margin: .3rem 0 0; }}
-h2 {{ font-size: 1.5rem; margin: 2.5rem 0 .6rem; padding-bottom: .2rem; border-bottom: 2px solid #0072B2; }}
-h3 {{ font-size: 1.15rem; margin: 1rem 0 .3rem; }}
-p {{ margin: .3rem 0; }}
-a {{ color: #00466e; }}
-.ca-subtitle {{ color: #444; font-size: 1.05rem; }}
-.ca-lead {{ font-size: 1.15rem; }}
-.ca-meta, .ca-cite {{ color: #444; font-size: .92rem; }}
-.ca-filters, .ca-nav {{ border: 1px solid #ccc; border-radius: 6px; padding: .2rem .9rem .5rem; margin: .8rem 0; }}
-.ca-nav ol {{ margin: .2rem 0; padding-inline-start: 1.4rem; }}
-dl.ca-facts {{ display: grid; grid-template-columns: max-content 1fr; gap: .1rem .9rem; margin: .3rem 0; }}
-dl.ca-facts dt {{ font-weight: 700; }}
-dl.ca-facts dd {{ margin: 0; }}
-.ca-docs {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: .8rem; }}
-.ca-doc {{ border: 1px solid #ccc; border-radius: 6px; padding: .6rem .8rem; }}
-.ca-doc-title {{ font-weight: 700; }}
-.ca-figures {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .8rem; }}
-.ca-figure {{ border: 1px solid #ccc; border-radius: 6px; padding: .5rem .8rem; }}
-.ca-figure-value {{ font-size: 1.5rem; font-weight: 700; color: #00466e; }}
-.ca-frame {{ max-width: 100%; overflow-x: auto; }}
-#ca-timeline {{ width: {FIGURE_WIDTH}px; height: {TIMELINE_HEIGHT}px; }}
-#ca-timeline svg {{ display: block; width: 100%; height: 100%; }}
-#ca-map {{ width: {FIGURE_WIDTH}px; height: {MAP_HEIGHT}px; border: 1px solid #ccc; box-sizing: border-box; }}
-.ca-fallback {{ padding: 1rem; background: #fff3cd; }}
-.ca-places {{ padding-inline-start: 1.2rem; }}
-.ca-places li {{ margin: .25rem 0; }}
-.ca-event {{ border-inline-start: 4px solid #0072B2; padding: .1rem 0 .3rem; padding-inline-start: .9rem; margin: 1.3rem 0; }}
-.ca-event:target, .ca-passage:target {{ background: #fff8dc; }}
-.ca-event h3 {{ margin-top: 0; }}
-.ca-quote {{ margin: .45rem 0; padding: .4rem .8rem; background: #f4f4f4; border-radius: 4px; }}
-.ca-ar {{ font-size: 1.1rem; }}
-.ca-en {{ font-style: italic; }}
-.ca-doc-head {{ margin-top: 1.5rem; }}
-.ca-passage {{ margin: .6rem 0; padding: .3rem .6rem; border-inline-start: 3px solid #ccc; }}
-.ca-pid {{ font-weight: 700; color: #444; font-size: .92rem; }}
-mark.ca-hl {{ background: #ffe08a; color: #000; padding: 0 .1em; }}
-.ca-popup a {{ color: #00466e; }}
-@page {{ size: A4; margin: 15mm 15mm 16mm; }}
-@media print {{
-  html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-  body {{ max-width: none; padding: 0; font-size: 10pt; line-height: 1.45; }}
-  .ca-go, .ca-nav {{ display: none; }}
-  .ca-event {{ margin: .9rem 0; }}
-  .ca-quote {{ padding: .25rem .6rem; margin: .3rem 0; }}
-  .ca-places {{ font-size: .92em; }}
-  h2 {{ margin-top: 0; }}
-  .ca-section + .ca-section {{ break-before: page; }}
-  h1, h2, h3, .ca-pid, .ca-doc-head {{ break-after: avoid; }}
-  .ca-event, .ca-quote, .ca-doc, .ca-figure, .ca-passage, .ca-filters, .ca-nav, .ca-places li, dl.ca-facts {{ break-inside: avoid; }}
-  .ca-frame {{ overflow: visible; }}
-  #ca-timeline, #ca-map {{ zoom: {PRINT_ZOOM}; break-inside: avoid; }}
-  .leaflet-control-zoom {{ display: none !important; }}
-  .ca-event:target, .ca-passage:target {{ background: none; }}
-  a {{ color: inherit; text-decoration: none; }}
-}}
-"""
-
-PACK_JS = r"""
-(function () {
-  "use strict";
-  var root = document.documentElement;
-  function data(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-  function fail(box, what, err) {
-    root.setAttribute("data-ca-" + what, "failed");
-    if (box) {
-      var p = document.createElement("p");
-      p.className = "ca-fallback";
-      p.textContent = box.getAttribute("data-fallback");
-      box.appendChild(p);
-    }
-    if (window.console) { console.error(what, err); }
-  }
-
-  // a place name is hidden where it would cover another marker or a name of more weight
-  // (not its own marker: a diamond's rotated box reaches below it, over its name)
-  function declutter(map) {
-    var box = map.getContainer();
-    var placed = Array.prototype.map.call(box.querySelectorAll(".ca-place .ca-shape"),
-      function (el) { return { r: el.getBoundingClientRect(), owner: el.parentNode }; });
-    var labels = Array.prototype.slice.call(box.querySelectorAll(".ca-place .ca-label"));
-    labels.sort(function (a, b) { return Number(b.getAttribute("data-rank")) - Number(a.getAttribute("data-rank")); });
-    labels.forEach(function (label) {
-      label.style.visibility = "";
-      var r = label.getBoundingClientRect();
-      var clash = placed.some(function (p) {
-        return p.owner !== label.parentNode &&
-          r.left < p.r.right && r.right > p.r.left && r.top < p.r.bottom && r.bottom > p.r.top;
-      });
-      label.style.visibility = clash ? "hidden" : "";
-      if (!clash) { placed.push({ r: r, owner: null }); }
-    });
-  }
-
-  function drawMap() {
-    var box = document.getElementById("ca-map");
-    var spec = data("ca-map-data");
-    if (!box || !spec) { return; }
-    try {
-      var map = L.map(box, { minZoom: 2, maxZoom: 10, zoomSnap: 0.25, scrollWheelZoom: false });
-      map.attributionControl.setPrefix(false);
-      var outlines = L.geoJSON(spec.countries, {
-        attribution: "Natural Earth",
-        style: function (f) {
-          return { fillColor: f.properties.named ? spec.colours.named : spec.colours.land, fillOpacity: 1,
-                   color: spec.colours.border, weight: 0.7 };
-        },
-        onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label, { sticky: true }); }
-      }).addTo(map);
-      CaMap.quietOutlines(outlines);  // hover names them; they are no Tab stops (static/js/atlas-map.js)
-      CaMap.nameMap(map, spec.mapLabel);
-      CaMap.localZoom(map, spec.zoomIn, spec.zoomOut);
-      spec.places.forEach(function (p) {
-        var half = p.size / 2;
-        var icon = L.divIcon({ className: "ca-place ca-place-" + p.id + " ca-" + p.style, html: p.icon,
-                               iconSize: [p.size, p.size], iconAnchor: [half, half], popupAnchor: [0, -half] });
-        var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, riseOnHover: true,
-                                   zIndexOffset: p.style === "region" ? -1000 : 0 })
-          .bindPopup(p.popup, { maxWidth: 360, maxHeight: 320 }).addTo(map);
-        CaMap.nameMarker(marker, p.name);  // its name alone, not "3Mosul"
-      });
-      var home = function () {
-        if (spec.center) { map.setView(spec.center, 6, { animate: false }); }
-        else { map.fitBounds(spec.bounds, { padding: [80, 50], maxZoom: 7, animate: false }); }  // room for the names
-      };
-      home();
-      // printed: no open popup, the whole view (a popup may have panned the map)
-      var forPrint = function () { map.closePopup(); home(); declutter(map); };
-      window.addEventListener("beforeprint", forPrint);
-      if (window.matchMedia) {
-        var print = window.matchMedia("print");
-        var onChange = function (e) { if (e.matches) { forPrint(); } };
-        if (print.addEventListener) { print.addEventListener("change", onChange); } else if (print.addListener) { print.addListener(onChange); }
-      }
-      var legend = L.control({ position: spec.legendPosition });
-      legend.onAdd = function () {
-        var div = L.DomUtil.create("div", "ca-legend");
-        div.setAttribute("dir", spec.dir);
-        div.innerHTML = spec.legend;
-        return div;
-      };
-      legend.addTo(map);
-      map.on("zoomend", function () { declutter(map); });
-      declutter(map);
-      if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { declutter(map); }); }
-      root.setAttribute("data-ca-map", "drawn");
-    } catch (err) { fail(box, "map", err); }
-  }
-
-  function start() { drawMap(); }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
-})();
-"""
+def event_html(event: Event, atlas: Atlas, lang: Lang) -> str:
+    """One event in the pack: title, when, summary, facts, every quote with its citation."""
+    return str(macro("_event.html", "event")(event_card(event, atlas, lang, in_file=True)))
 
 
 def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = None) -> str:
@@ -596,31 +327,41 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
     lang = state.lang
     events = ordered(filter_events(atlas.events, state))
     today = today or dt.date.today()
-    leaflet_js, leaflet_css = leaflet_assets()
-    title = f"{t('app_title', lang)} — {t('briefing', lang)}"
-    if events:
-        body = (
-            _overview_html(atlas, state, events, today)
-            + _timeline_html(events, lang)
-            + _map_html(atlas, events, lang)
-            + _events_html(atlas, events, lang)
-            + _passages_html(atlas, events, lang)
+    context: dict[str, object] = {
+        "lang": lang,
+        "dir": direction(lang),
+        "t": functools.partial(t, lang=lang),
+        "csp": Markup(_CSP_SLOT),  # with_csp puts the policy there, hashed from the final page
+        "title": f"{t('app_title', lang)} — {t('briefing', lang)}",
+        "fonts_css": Markup(offline.fonts_css(embed=True)),
+        "map_css": Markup(MAP_CSS + "\n" + MAP_CSS_FILE.read_text(encoding="utf-8")),  # the dashboard's maps' too
+        "pack_css": asset("pack/pack.css"),
+        "today": format_day(today, lang),
+        "filters": _filters(atlas, state),
+        "shown": len(events),
+        "total": len(atlas.events),
+        "contents": [("timeline", t("timeline", lang)), ("map", t("map", lang)), ("events", t("events_list", lang)),
+                     ("passages", t("cited_passages", lang))],
+        "documents": _documents(atlas, lang),
+        "figures": _figures(atlas, events, lang),
+        "events": [],
+    }
+    if events:  # else: the overview and a word, without the scripts' weight
+        leaflet_js, leaflet_css = leaflet_assets()
+        spec = map_spec(atlas, events, lang)
+        context.update(
+            leaflet_js=Markup(leaflet_js),
+            leaflet_css=Markup(leaflet_css),
+            map_js=Markup(MAP_JS_FILE.read_text(encoding="utf-8")),  # keyboard and screen readers, as on the dashboard
+            pack_js=asset("pack/pack.js"),
+            timeline_js=asset("pack/drawn.js"),
+            svg=Markup(timeline_svg(events, lang, width=FIGURE_WIDTH, height=TIMELINE_HEIGHT,
+                                    label=t("timeline_alt", lang, n=len(events)))),
+            map={"spec": spec, "places": _places(atlas, events, lang),
+                 "outside": join_list((atlas.places[p].name(lang) for p in spec["outside"]), lang)},
+            strong_sep=list_separator(lang, strong=True),
+            sep=list_separator(lang),
+            events=[event_card(e, atlas, lang, in_file=True) for e in events],
+            passages=_passages(atlas, events, lang),
         )
-        head_scripts = f"<style>\n{leaflet_css}\n</style>\n<script>{leaflet_js}</script>\n"
-        scripts = f"<script>{MAP_JS_FILE.read_text(encoding='utf-8')}</script>\n<script>{PACK_JS}</script>\n"
-    else:  # nothing to draw: the overview and a word, without the scripts' weight
-        body = _overview_html(atlas, state, events, today) + f'<p class="ca-fallback">{esc(t("no_events", lang))}</p>'
-        head_scripts = scripts = ""
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{lang}" dir="{direction(lang)}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="Coalition Atlas">\n'
-        f"<title>{esc(title)}</title>\n"
-        f"<style>\n{offline.fonts_css(embed=True)}\n</style>\n"
-        f"{head_scripts}"
-        f"<style>\n{MAP_CSS}\n{MAP_CSS_FILE.read_text(encoding='utf-8')}\n{PACK_CSS}\n</style>\n"
-        "</head>\n<body>\n<main>\n"
-        f"{body}\n</main>\n{scripts}</body>\n</html>\n"
-    )
+    return with_csp(render("pack/pack.html", **context) + "\n")

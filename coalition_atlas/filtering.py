@@ -36,3 +36,8 @@ def events_at_place(events: Iterable[Event], place: str | None) -> list[Event]:
 def date_span(events: Iterable[Event]) -> tuple[dt.date, dt.date]:
     events = list(events)
     return min(e.start for e in events), max(e.end for e in events)
+
+
+def ordered(events: Iterable[Event]) -> list[Event]:
+    """Events in date order (first day, last day, id): the order of every export."""
+    return sorted(events, key=lambda e: (e.start, e.end, e.id))

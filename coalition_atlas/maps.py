@@ -22,9 +22,9 @@ without HTML-escaping it:
 * Every element's rendered output is compiled again as a Jinja template (folium's
   ``Element(script)``): ``{{ … }}`` in the data would run on the server.
 
-So every text from the data goes through :func:`esc_js` (HTML-escaped, and ``\\`` `` ` ``
-``$`` ``{`` ``}`` as character references, which the browser's HTML parser turns back into
-text).
+So every text from the data goes through ``esc_js`` — ``escaping.esc(text, "js-template")``:
+HTML-escaped, and ``\\`` `` ` `` ``$`` ``{`` ``}`` as character references, which the browser's
+HTML parser turns back into text.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -50,7 +49,8 @@ from .gazetteer import COUNTRIES_PATH, Place, PlaceStatus
 from .i18n import Lang, direction, format_partial_date, t
 from .load import Atlas, country_name
 from .models import Event
-from .render import esc, source_href
+from .escaping import esc, script_json
+from .render import source_href
 
 SIMPLIFY_TOLERANCE = 0.1  # degrees; Iraq keeps ~80 vertices, the file ~0.5 MB
 REGION_BOUNDS = [[12.0, 8.0], [42.5, 62.0]]  # [[south, west], [north, east]]: North Africa to Iran
@@ -176,20 +176,7 @@ class CountryOutlines(MacroElement):
 
 # --- escaping -------------------------------------------------------------------------------
 
-def esc_js(text: object) -> str:
-    """Text for HTML that folium writes inside a JavaScript template literal.
-
-    HTML-escaped (``& < > " '``), and the three characters a template literal gives meaning
-    to (backslash, backquote, dollar) as character references, so that nothing from the data
-    can end the literal, interpolate ``${…}``, or become markup.
-
-    Braces too: folium wraps every element's rendered script in ``branca.element.Element``,
-    whose text is compiled *again* as a Jinja template when the map is rendered. Data holding
-    ``{{ … }}`` or ``{% … %}`` would run as Jinja on the server (and ``{#`` would break the
-    page); as ``&#123;``/``&#125;`` it is inert and the browser shows the braces.
-    """
-    out = esc(text).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
-    return out.replace("{", "&#123;").replace("}", "&#125;")
+esc_js = functools.partial(esc, context="js-template")  # folium's template literals (escaping.py)
 
 
 # --- what the markers show ------------------------------------------------------------------
@@ -640,16 +627,6 @@ class PlaceMarkers(MacroElement):
         self.max_height = POPUP_MAX_HEIGHT
 
 
-def script_json(obj: object) -> str:
-    """JSON for a script that folium will also compile as Jinja: ``< > &`` and ``'``, and
-    the braces inside strings, as ``\\uXXXX`` (structural braces never form ``{{``, ``{%``
-    or ``{#``: an object starts with ``{"`` or ``{}``). U+2028/9 escaped too."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    swap = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-    text = re.sub("[<>&'\u2028\u2029]", lambda m: swap[m.group(0)], text)
-    return re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
-
-
 def event_map(
     atlas: Atlas,
     events: Sequence[Event],
@@ -664,7 +641,7 @@ def event_map(
 
     ``keyboard=False`` (the presenter): the map takes no keys (its places and zoom buttons
     still do) and gives them back to the page after a click (:class:`MapAccess`).
-    ``fit=False``: no fitting to the places (the presenter sets the view for each step)."""
+    ``fit=False``: no view fitted to the places (the caller sets it, as the presenter does)."""
     events = list(events)
     counts = places_of(events, atlas)
     highlighted = highlighted_places(atlas, selected_place, selected_event)

@@ -1,29 +1,20 @@
-"""HTML for events and links to their passages. Every text from the data is escaped here.
+"""What an event, a document and a figure show, and the HTML the dashboard draws them with.
 
-Pages hand these strings to ``st.markdown(..., unsafe_allow_html=True)`` (or a map popup), so
-nothing from events.yaml may reach them unescaped: ``esc`` for element text and attribute
-values (quotes escaped too), ``urlencode`` for URL parameters.
+Pages hand these strings to ``st.markdown(..., unsafe_allow_html=True)`` (or ``st.html``), so
+nothing from events.yaml may reach them unescaped: the event is the ``_event.html`` template
+(autoescaped, the same one the pack uses); the rest uses ``escaping.esc``; URL parameters go
+through ``urlencode``.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from urllib.parse import urlencode
 
-from .i18n import Lang, category_label, dating_label, direction, format_partial_date, t
+from .escaping import esc, md  # noqa: F401  (the pages' names for the one escaping policy)
+from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, join_list, t
 from .load import Atlas, country_name
 from .models import Event, Figure
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def md(text: object) -> str:
-    """Text for Streamlit Markdown (labels, ``st.markdown``) taken literally: Markdown
-    punctuation, ``$`` (LaTeX) and ``:`` (``:red[…]``, ``:material/…:``) backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+from .templating import render
 
 
 def source_href(doc: str, passage: str, event: str | None = None, lang: Lang = "ar", page: str = "sources") -> str:
@@ -42,70 +33,117 @@ def passage_label(passage: str, lang: Lang) -> str:
     return f"{t('paragraph', lang)} {passage}"
 
 
-def figure_text(figure: Figure, lang: Lang) -> str:
+def figure_text(figure: Figure, lang: Lang | None) -> str:
+    """A figure as a reader reads it ("more than 60% — of the territory"), or, with no
+    ``lang``, in the record's own words for the exports: ``more-than 60 percent «…» — …``
+    (the value as written, no rounding)."""
     value = figure.value
-    number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    if figure.unit == "fraction":
-        number = {0.5: "½", 0.333: "⅓", 0.3333: "⅓"}.get(round(value, 4), f"{value:g}")
+    if lang is None:  # the record's own words, for the exports
+        if figure.words is not None:  # words, not a number: «عشرات الآلاف» tens of thousands
+            exact: object = f"«{figure.words.ar}» {figure.words.en}"
+        elif figure.fraction:
+            exact = "/".join(map(str, figure.fraction))  # 1/3, not 0.333…
+        else:
+            exact = int(value) if float(value).is_integer() else value  # 2000000000, not 2e+09
+        return f"{figure.qualifier} {exact} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
+    if figure.words is not None:  # the text gives words, not a number: «عشرات الآلاف»
+        number = figure.words.get(lang)
+    elif figure.fraction:
+        number = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}.get(figure.fraction, "/".join(map(str, figure.fraction)))
+    else:
+        number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
     unit = {
         "percent": "%",
-        "usd": " USD" if lang == "en" else " دولار",
+        "usd": " USD" if lang == "en" else " دولار أمريكي",
+        "dollars": " dollars" if lang == "en" else " دولار",
         "km2": " km²" if lang == "en" else " كم²",
     }.get(figure.unit, "")
     qualifier = {
         "more-than": ("أكثر من ", "more than "),
         "at-least": ("ما لا يقل عن ", "at least "),
         "about": ("حوالي ", "about "),
+        "nearly": ("ما يقرب من ", "nearly "),
     }.get(figure.qualifier, ("", ""))
     prefix = qualifier[0] if lang == "ar" else qualifier[1]
     return f"{prefix}{number}{unit} — {figure.of.get(lang)}"
 
 
-def event_detail_html(event: Event, atlas: Atlas, lang: Lang, level: int = 4) -> str:
-    """The whole of an event: summary, when, where, who, figures, and every quote with its link.
-    ``level``: its title's heading level, one below the page's heading above it (no level
-    skipped, for screen readers' heading lists)."""
-    d = direction(lang)
-    rows = [
-        f'<div class="ca-event" dir="{d}" lang="{lang}" id="event-{esc(event.id)}">',
-        f"<h{level}>{esc(event.title.get(lang))}</h{level}>",
-        f'<p class="ca-meta">{esc(format_partial_date(event.date, lang))} · '
-        f"{esc(dating_label(event.dating, lang))} · {esc(category_label(event.category, lang))}</p>",
-        f"<p>{esc(event.summary.get(lang))}</p>",
-    ]
+def doc_short(atlas: Atlas, doc: str, lang: Lang) -> str:
+    """A document in a few words: "Statement · 22 March 2017" (its title is a sentence)."""
+    found = atlas.documents.get(doc)
+    return f"{t(found.meta.kind, lang)} · {format_day(found.meta.date, lang)}" if found else doc
+
+
+def doc_title(atlas: Atlas, doc: str, lang: Lang) -> str:
+    found = atlas.documents.get(doc)
+    return found.meta.title.get(lang) if found else doc
+
+
+def in_file_id(doc: str, passage: str) -> str:
+    """A cited passage's element id inside one file (the briefing pack)."""
+    return f"src-{doc}-{passage}"
+
+
+def citation(atlas: Atlas, doc: str, paragraph: str, lang: Lang, *, event: str | None = None, in_file: bool = False) -> dict:
+    """What the citation line under a quote says: the document and passage, and where "Read in
+    the source" leads — the passage in the same file (``in_file``: the pack) or on the Sources
+    page (the event's words highlighted)."""
+    label = passage_label(paragraph, lang)
+    if in_file:
+        return {"in_file": True, "where": f"{doc_short(atlas, doc, lang)} — {label}", "title": doc_title(atlas, doc, lang),
+                "href": "#" + in_file_id(doc, paragraph), "read": t("read_in_source", lang)}
+    return {"in_file": False, "where": f"{doc_title(atlas, doc, lang)} — {label}",
+            "href": source_href(doc, paragraph, event, lang), "read": t("read_in_source", lang)}
+
+
+def event_facts(event: Event, atlas: Atlas, lang: Lang, *, unknown_places: bool = False) -> list[tuple[str, str]]:
+    """The event's facts as (label, text) rows: countries, places, people, figures. A place the
+    gazetteer lacks is left out, or shown by its id (``unknown_places``, the pack)."""
     facts = []
     if event.countries:
-        facts.append((t("countries", lang), "، ".join(country_name(c, lang) for c in event.countries) if lang == "ar" else ", ".join(country_name(c, lang) for c in event.countries)))
+        facts.append((t("countries", lang), join_list((country_name(c, lang) for c in event.countries), lang)))
     if event.places:
-        names = [atlas.places[p].name(lang) for p in event.places if p in atlas.places]
-        facts.append((t("places", lang), ("، " if lang == "ar" else ", ").join(names)))
+        names = [atlas.places[p].name(lang) if p in atlas.places else p for p in event.places if unknown_places or p in atlas.places]
+        facts.append((t("places", lang), join_list(names, lang)))
     if event.people:
-        facts.append((t("people", lang), ("، " if lang == "ar" else ", ").join(p.get(lang) for p in event.people)))
+        facts.append((t("people", lang), join_list((p.get(lang) for p in event.people), lang)))
     for figure in event.figures:
         facts.append((t("figures", lang), figure_text(figure, lang)))
-    if facts:
-        rows.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in facts) + "</dl>")
-    for ref in event.sources:
-        doc = atlas.documents[ref.doc]
-        where = f"{doc.meta.title.get(lang)} — {passage_label(ref.paragraph, lang)}"
-        rows.append(
-            '<blockquote class="ca-quote">'
-            f'<p dir="rtl" lang="ar" class="ca-ar">«{esc(ref.quote)}»</p>'
-            f'<p dir="ltr" lang="en" class="ca-en">“{esc(ref.translation)}”</p>'
-            f'<p class="ca-cite"><a href="{esc(source_href(ref.doc, ref.paragraph, event.id, lang))}" target="_self">'
-            f"{esc(t('read_in_source', lang))}</a> · {esc(where)}</p>"
-            "</blockquote>"
-        )
-    rows.append("</div>")
-    return "\n".join(rows)
+    return facts
+
+
+def event_card(event: Event, atlas: Atlas, lang: Lang, *, in_file: bool = False) -> dict:
+    """What ``_event.html`` draws for one event: title, when, summary, facts, every quote with
+    its citation (``in_file``: as an ``<article>`` of the pack, citing its passages there)."""
+    return {
+        "in_file": in_file,
+        "id": event.id,
+        "category": event.category,
+        "dir": direction(lang),
+        "lang": lang,
+        "title": event.title.get(lang),
+        "meta": [format_partial_date(event.date, lang), dating_label(event.dating, lang), category_label(event.category, lang)],
+        "summary": event.summary.get(lang),
+        "facts": event_facts(event, atlas, lang, unknown_places=in_file),
+        "quotes": [
+            {"quote": ref.quote, "translation": ref.translation,
+             "cite": citation(atlas, ref.doc, ref.paragraph, lang, event=event.id, in_file=in_file)}
+            for ref in event.sources
+        ],
+    }
+
+
+def event_detail_html(event: Event, atlas: Atlas, lang: Lang, level: int = 4) -> str:
+    """The whole of an event: summary, when, where, who, figures, and every quote with its link
+    (the one event template, ``_event.html``). ``level``: its title's heading level, one below
+    the page's heading above it (no level skipped, for screen readers' heading lists)."""
+    return render("event.html", card=event_card(event, atlas, lang), level=level)
 
 
 def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:
     """One source document in brief: title, kind, date, place."""
     meta = doc.meta
     place = atlas.places.get(meta.place)
-    from .i18n import format_day
-
     bits = [t(meta.kind, lang), format_day(meta.date, lang)]
     if place:
         bits.append(place.name(lang))

@@ -8,7 +8,7 @@ compressed, shaded band at the start of the axis: never dropped, never stretchin
 In Arabic the time axis runs right to left and the lane labels stand on the right.
 
 Plotly interprets a subset of HTML in hover text and labels, so every text from the record is
-passed through ``html.escape`` here.
+passed through ``escaping.esc(text, "plotly")`` here (``esc`` below).
 
 Above :data:`GL_ABOVE` events (the benchmark's synthetic records) the same figure is drawn for
 a large record: the marks as WebGL (``go.Scattergl``, one canvas instead of one SVG element per
@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import html
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+import functools
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .escaping import esc as _esc
 from .gazetteer import Place
 from .i18n import Lang, category_label, dating_label, format_partial_date, t
 from .load import country_name
@@ -74,9 +75,7 @@ HEIGHT = 460
 GL_ABOVE = 500  # events: more are drawn for a large record (WebGL marks, spans merged)
 
 
-def esc(text: object) -> str:
-    """Text for Plotly's hover and labels: '<', '>' and '&' cannot open a tag or an entity."""
-    return html.escape(str(text), quote=False)
+esc = functools.partial(_esc, context="plotly")  # Plotly's hover and labels (escaping.py)
 
 
 # --- where each mark goes ----------------------------------------------------------------------

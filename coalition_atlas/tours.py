@@ -229,17 +229,19 @@ def position(tours: Sequence[Tour], atlas: Atlas, state: ViewState) -> Position:
     step, clamped = clamp_step(None if unknown else state.step, len(stops))
     said = []
     if unknown:
-        said.append(("notice_unknown_tour", {"tour": str(state.tour)[:40], "default": tour.title}))
+        said.append(("notice_unknown_tour", {"default": tour.title}))  # the URL's id is not repeated
     if clamped:
         said.append(("notice_step_clamped", {"step": state.step, "total": len(stops), "shown": step}))
     return Position(tour, tuple(stops), step, tuple(said))
 
 
 def notices(pos: Position, lang: Lang) -> list[str]:
-    """The position's notices, said in ``lang``."""
+    """The position's notices, said in ``lang``, for a toast (Markdown): every value from the
+    data taken literally (``render.md``), nothing from the URL but numbers."""
     from .i18n import t
+    from .render import md
 
-    return [t(key, lang, **{k: (v.get(lang) if isinstance(v, Bilingual) else v) for k, v in values.items()})
+    return [t(key, lang, **{k: md(v.get(lang)) if isinstance(v, Bilingual) else v for k, v in values.items()})
             for key, values in pos.notices]
 
 
@@ -337,6 +339,10 @@ PRESENTER_CSS = """
 /* the strip keeps one height from step to step (the window's less the most text a step may have:
    270 px at 1280×720, 405 at 1920×1080), at the bottom of the screen; short texts leave room above it */
 [data-testid="stLayoutWrapper"]:has(> .st-key-ca_strip) { flex: 0 0 auto; height: var(--ca-strip); min-height: 0; margin-top: auto; }
+/* st.fragment wraps the bar, the text and the strip in a block of its own: the column goes through it */
+[data-testid="stLayoutWrapper"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > .st-key-ca_strip) {
+  flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
+[data-testid="stVerticalBlock"]:has(> [data-testid="stLayoutWrapper"] > .st-key-ca_strip) { flex: 1 1 0; min-height: 0; }
 .st-key-ca_strip > [data-testid="stLayoutWrapper"] { flex: 1 1 0; min-height: 0; }
 .st-key-ca_strip, .st-key-ca_strip [data-testid="stHorizontalBlock"], .st-key-ca_strip [data-testid="stColumn"],
 .st-key-ca_strip [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100%; min-height: 0; }

@@ -15,15 +15,17 @@ from pages import _cached
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.memo import memo
 from coalition_atlas.offline import STATIC_DIR, STATIC_URL
 from coalition_atlas.style import page_css
 from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
-from coalition_atlas.viewstate import ViewState, parse_params, to_params
+from coalition_atlas.render import md
+from coalition_atlas.viewstate import ViewState, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
 
-@st.cache_resource(show_spinner=False)
+@memo(max_entries=2)  # not st.cache_resource: a client's clear_cache would reload the record
 def _load(path: str, mtime: float) -> Atlas | RecordError:
     try:
         return load_atlas(Path(path))
@@ -70,7 +72,7 @@ def load_record() -> Atlas:
         st.session_state["last_good_atlas"] = st.session_state["_record"] = found
         return found
     lang = st.session_state.get("view", ViewState()).lang
-    st.error(t("record_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in found.problems))
+    st.error(problem_list(t("record_error", lang), found, lang))
     last = st.session_state.get("last_good_atlas")
     if last is None:
         st.stop()
@@ -78,12 +80,22 @@ def load_record() -> Atlas:
     return last
 
 
+def problem_list(head: str, err: RecordError, lang: str) -> str:
+    """A banner's Markdown: the head, then each problem as literal text (md), and how many more."""
+    lines = [f"- {md(p)}" for p in err.problems]
+    if err.more:
+        lines.append(f"- {md(t('more_problems', lang, n=err.more))}")
+    return head + "\n\n" + "\n".join(lines)
+
+
 def view(record: Atlas) -> ViewState:
     if "view" not in st.session_state:
         state = parse_params(st.query_params.to_dict(), record)
         st.session_state["view"] = state
-        if state.notices:
-            st.toast(t("notice_params", state.lang, what=", ".join(state.notices)))
+        if state.notices:  # names of known parameters only: a toast is Markdown, a URL anyone's
+            names, unknown = ignored_names(state.notices)
+            what = [*names] + ([t("notice_unknown_params", state.lang, n=unknown)] if unknown else [])
+            st.toast(t("notice_params", state.lang, what=", ".join(what)))
     return st.session_state["view"]
 
 

@@ -48,58 +48,68 @@ if not events:
     st.stop()
 
 st.header(t("timeline_and_map", lang))
-chart = st.plotly_chart(
-    _cached.timeline(record, events, state),
-    on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
-    theme=None,  # the figure's own colours: Streamlit's theme greys the lanes' names to 3.7:1
-    alt=t("timeline_alt_overview", lang, n=len(events)),
-)
-picked = selected_event_id(chart)
-if picked and picked != state.event:
-    state = state.with_(event=picked, place=None)
-    _ui.set_view(state)
-    st.rerun()
+
+
+PICK = f"overview_pick_{lang}"
+
 
 def picked_from_list() -> None:
     _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK], place=None))
 
 
-PICK = f"overview_pick_{lang}"
-map_col, detail_col = st.columns([3, 2])
-with map_col, st.container(key="ca_overview_map"):  # st_folium's own key is a hash: the box names it
-    _ui.frame_title(".st-key-ca_overview_map iframe", t("map_frame_title", lang))
-    clicked = st_folium(
-        event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
-        key=f"overview_map_{lang}", height=440, use_container_width=True,
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+@st.fragment
+def timeline_and_map() -> None:
+    """The chart, the map and the chosen event or place: a choice reruns only this (st.fragment),
+    not the sidebar, the documents, the figures nor the downloads."""
+    state = _ui.view(record)
+    chart = st.plotly_chart(
+        _cached.timeline(record, events, state),
+        on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
+        theme=None,  # the figure's own colours: Streamlit's theme greys the lanes' names to 3.7:1
+        alt=t("timeline_alt_overview", lang, n=len(events)),
     )
-    place = place_for_click(clicked or {}, record)
-    if place and place != state.place:
-        state = state.with_(place=place, event=None)
-        _ui.set_view(state)
-        st.rerun()
-with detail_col:
-    # the keyboard's way to every event of the chart (and what a screen reader lists)
-    ids = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
-    if st.session_state.get(PICK) != state.event:
-        st.session_state[PICK] = state.event if state.event in ids else None
-    st.selectbox(t("select_event", lang), ids, index=None, key=PICK, on_change=picked_from_list,
-                 placeholder=t("select_event", lang),
-                 format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}")
-    chosen = record.event(state.event) if state.event else None
-    if chosen:
-        st.html(event_detail_html(chosen, record, lang, level=3))
-    elif state.place:
-        at = record.places[state.place]
-        st.markdown(f"**{md(at.name(lang))}**")
-        for event in (e for e in events if state.place in e.places):
-            st.markdown(f"- {md(event.title.get(lang))}")
-    else:
-        st.caption(t("overview_hint", lang))
-    if state.event or state.place:
-        if st.button(t("clear_selection", lang)):
-            _ui.set_view(state.with_(event=None, place=None))
-            st.rerun()
+    picked = selected_event_id(chart)
+    if picked and picked != state.event:
+        _ui.set_view(state.with_(event=picked, place=None))
+        st.rerun(scope="fragment")
+
+    map_col, detail_col = st.columns([3, 2])
+    with map_col, st.container(key="ca_overview_map"):  # st_folium's own key is a hash: the box names it
+        _ui.frame_title(".st-key-ca_overview_map iframe", t("map_frame_title", lang))
+        clicked = st_folium(
+            event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
+            key=f"overview_map_{lang}", height=440, use_container_width=True,
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        )
+        place = place_for_click(clicked or {}, record)
+        if place and place != state.place:
+            _ui.set_view(state.with_(place=place, event=None))
+            st.rerun(scope="fragment")
+    with detail_col:
+        # the keyboard's way to every event of the chart (and what a screen reader lists)
+        ids = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+        if st.session_state.get(PICK) != state.event:
+            st.session_state[PICK] = state.event if state.event in ids else None
+        st.selectbox(t("select_event", lang), ids, index=None, key=PICK, on_change=picked_from_list,
+                     placeholder=t("select_event", lang),
+                     format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}")
+        chosen = record.event(state.event) if state.event else None
+        if chosen:
+            st.html(event_detail_html(chosen, record, lang, level=3))
+        elif state.place:
+            at = record.places[state.place]
+            st.markdown(f"**{md(at.name(lang))}**")
+            for event in (e for e in events if state.place in e.places):
+                st.markdown(f"- {md(event.title.get(lang))}")
+        else:
+            st.caption(t("overview_hint", lang))
+        if state.event or state.place:
+            if st.button(t("clear_selection", lang)):
+                _ui.set_view(state.with_(event=None, place=None))
+                st.rerun(scope="fragment")
+
+
+timeline_and_map()
 
 st.header(t("headline_figures", lang))
 st.html(figures_html(record, lang))

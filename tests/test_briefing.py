@@ -6,14 +6,16 @@ Its drawing, offline, and its print on A4 are checked in tests/e2e/test_briefing
 from __future__ import annotations
 
 import base64
+import hashlib
 import dataclasses
 import json
 import re
 
 import pytest
 
-from coalition_atlas import offline
-from coalition_atlas.briefing import briefing_html, script_json
+from coalition_atlas import briefing, offline
+from coalition_atlas.briefing import briefing_html
+from coalition_atlas.escaping import script_json
 from coalition_atlas.export import ordered
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.load import load_atlas
@@ -64,6 +66,23 @@ def test_no_external_url_and_nothing_to_fetch(packs, lang):
             assert url.startswith(("data:", "#")), url[:80]
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     assert "default-src 'none'" in csp and "connect-src" not in csp
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_csp_runs_only_the_packs_own_scripts_by_hash(packs, lang):
+    """No 'unsafe-inline' for scripts: each script the pack runs is allowed by its SHA-256,
+    computed from its final text; a data block (type="application/json") needs none."""
+    html = packs[lang]
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1).split()
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    runs = [m.group(2) for m in re.finditer(r"<script( [^>]*)?>(.*?)</script>", html, re.S)
+            if 'type="application/json"' not in (m.group(1) or "")]
+    assert len(runs) >= 3  # Leaflet, the pack's script, the timeline's mark
+    expected = {"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" for body in runs}
+    assert set(script_src) == expected
+    # an injected script would not match any hash
+    assert briefing.script_hashes(html.replace("</main>", "<script>alert(1)</script></main>")) != briefing.script_hashes(html)
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -118,7 +137,7 @@ def test_filtered_pack(atlas):
     shown = ordered(filter_events(atlas.events, state))
     found = re.findall(r'<article class="ca-event[^"]*" id="event-([^"]+)"', html)
     assert found == [e.id for e in shown]
-    assert "Libya" in html and "5 of 66 events" in html
+    assert "Libya" in html and "5 of 67 events" in html
 
 
 def test_empty_view_is_a_short_page(atlas):
@@ -181,3 +200,34 @@ def test_hostile_text_is_escaped(hostile_pack, lang):
     popups = "".join(p["popup"] + p["icon"] for p in data["ca-map-data"]["places"])
     assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in popups and "<img" not in popups
     assert {p["name"] for p in data["ca-map-data"]["places"]} >= {HOSTILE}  # set as a property, not as HTML
+
+
+def test_pack_is_templates_and_real_files():
+    """No HTML in briefing.py's strings (templates/pack/ draws it), its style sheet and script
+    are real files, and the sizes pack.css states are the ones the module draws with."""
+    import ast
+    from pathlib import Path
+
+    from coalition_atlas import briefing, templating
+
+    source = Path(briefing.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstring = ast.get_docstring(tree, clean=False)
+    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value != docstring]
+    assert not [s for s in strings if re.search(r"<[a-z]+[\s>]", s)], "HTML belongs in templates/pack/"
+    css = str(templating.asset("pack/pack.css"))
+    assert f"#ca-timeline {{ width: {briefing.FIGURE_WIDTH}px; height: {briefing.TIMELINE_HEIGHT}px; }}" in css
+    assert f"#ca-map {{ width: {briefing.FIGURE_WIDTH}px; height: {briefing.MAP_HEIGHT}px;" in css
+    assert f"zoom: {briefing.PRINT_ZOOM};" in css and f"max-width: {briefing.FIGURE_WIDTH}px;" in css
+    assert "L.map(" in str(templating.asset("pack/pack.js"))
+
+
+def test_briefing_and_export_do_not_import_each_other():
+    import ast
+    from pathlib import Path
+
+    from coalition_atlas import briefing
+
+    tree = ast.parse(Path(briefing.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "export" not in imported
