@@ -44,6 +44,7 @@ from .filtering import filter_events, ordered
 from .load import Atlas, load_atlas
 from .models import Event, SourceRef
 from .problems import RecordError
+from .i18n import isolate
 from .render import figure_text
 from .viewstate import ViewState, parse_params
 
@@ -62,8 +63,9 @@ _TRIGGERS = frozenset("=+-@\u2212")  # and whatever NFKC folds to them (＝ ＋ 
 # --- one event as flat text ----------------------------------------------------------------------
 
 def citation_text(ref: SourceRef) -> str:
-    """``washington-2017:2 «quote» — translation``."""
-    return f"{ref.doc}:{ref.paragraph} «{ref.quote}» — {ref.translation}"
+    """``washington-2017:2 «quote» — translation``; the Arabic quote between Unicode isolates
+    (FSI … PDI: invisible), so that a spreadsheet shows each run in its own order."""
+    return f"{ref.doc}:{ref.paragraph} «{isolate(ref.quote)}» — {ref.translation}"
 
 
 def citations_text(event: Event) -> str:

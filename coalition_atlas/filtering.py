@@ -38,6 +38,20 @@ def date_span(events: Iterable[Event]) -> tuple[dt.date, dt.date]:
     return min(e.start for e in events), max(e.end for e in events)
 
 
+def month_bounds(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[dt.date]]:
+    """The months from ``first`` to ``last``: the day each starts (``first`` itself for the
+    first) and the day each ends (``last`` itself for the last), for a range picked by month."""
+    starts, ends = [], []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        begin = dt.date(year, month, 1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = dt.date(year, month, 1) - dt.timedelta(days=1)
+        starts.append(max(begin, first))
+        ends.append(min(end, last))
+    return starts, ends
+
+
 def ordered(events: Iterable[Event]) -> list[Event]:
     """Events in date order (first day, last day, id): the order of every export."""
     return sorted(events, key=lambda e: (e.start, e.end, e.id))

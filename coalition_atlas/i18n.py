@@ -22,6 +22,7 @@ LANGS: tuple[Lang, ...] = ("ar", "en")
 
 # Unicode isolates: an Arabic name inside English text (or the reverse) keeps its own order.
 FSI, PDI = "\u2068", "\u2069"
+LRI, RLI = "\u2066", "\u2067"  # isolates of a set direction (a line of a hover label)
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (Arabic, English)
@@ -63,6 +64,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read_in_source": ("اقرأ في المصدر", "Read in the source"),
     "cited_by": ("الأحداث المستندة إلى هذه الفقرة", "Events citing this passage"),
     "paragraph": ("الفقرة", "Paragraph"),
+    "cite_paragraph": ("الفقرة {n}", "¶ {n}"),
+    "doc_statement": ("بيان {place}", "{place} statement"),
+    "doc_news-report": ("خبر {place}", "{place} news report"),
+    "date_from": ("من", "From"),
+    "date_to": ("إلى", "To"),
+    "english_of_passage": ("الترجمة الإنجليزية", "English translation"),
+    "chosen_event": ("الحدث المختار", "The chosen event"),
     "headline": ("العنوان الرئيسي", "Headline"),
     "lead": ("المقدمة", "Lead"),
     "caption": ("تعليق الصورة", "Photo caption"),

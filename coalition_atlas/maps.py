@@ -50,7 +50,7 @@ from .i18n import Lang, direction, format_partial_date, t
 from .load import Atlas, country_name
 from .models import Event
 from .escaping import esc, script_json
-from .render import source_href
+from .render import cite_words, source_href
 
 SIMPLIFY_TOLERANCE = 0.1  # degrees; Iraq keeps ~80 vertices, the file ~0.5 MB
 REGION_BOUNDS = [[12.0, 8.0], [42.5, 62.0]]  # [[south, west], [north, east]]: North Africa to Iran
@@ -235,7 +235,7 @@ def place_html(
     for status in place.status:
         rows.append(
             '<div class="ca-quote" role="group">'  # not <blockquote>: Streamlit greys those out
-            f'<p class="ca-popup-date">{e(format_partial_date(status.date, lang))}</p>'
+            f'<p class="ca-popup-date"><bdi>{e(format_partial_date(status.date, lang))}</bdi></p>'
             f'<p dir="rtl" lang="ar" class="ca-ar">«{e(status.quote)}»</p>'
             f'<p dir="ltr" lang="en" class="ca-en">“{e(status.en)}”</p>'
             f"{cite(status) if cite else _source_link(status, atlas, lang, for_map)}"
@@ -258,8 +258,9 @@ def _source_link(status: PlaceStatus, atlas: Atlas, lang: Lang, for_map: bool) -
         if for_map
         else f'<a class="ca-source" href="{esc(href)}" target="_self">'
     )
+    words = cite_words(atlas, status.doc, status.paragraph, lang)  # «بيان واشنطن، الفقرة 2», never an id
     return (f'<p class="ca-cite">{link}{e(t("read_in_source", lang))}{" ↗" if for_map else ""}</a>'
-            f' · <span class="ca-popup-doc">{e(title)}</span></p>')
+            f' · <bdi class="ca-popup-doc" title="{e(title)}" style="white-space: nowrap;">{e(words)}</bdi></p>')
 
 
 def _icon(place: Place, count: int, lang: Lang, selected: bool, *, label: str | None = None,
@@ -547,7 +548,7 @@ def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js, item: Calla
     rows = "".join(
         f'<li data-event-id="{e(ev.id)}">'
         + (item(ev) if item else f'{e(ev.title.get(lang))} ')
-        + f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
+        + f'<span class="ca-popup-date">(<bdi>{e(format_partial_date(ev.date, lang))}</bdi>)</span></li>'
         for ev in shown
     )
     more = (f'<p class="ca-popup-more">{e(t("more_events_here", lang, n=len(events) - len(shown)))}</p>'

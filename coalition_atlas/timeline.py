@@ -34,7 +34,7 @@ import plotly.graph_objects as go
 
 from .escaping import esc as _esc
 from .gazetteer import Place
-from .i18n import Lang, category_label, dating_label, format_partial_date, t
+from .i18n import LRI, PDI, RLI, Lang, category_label, dating_label, format_partial_date, isolate, t
 from .load import country_name
 from .models import Event
 from .vocabulary import CATEGORIES, DATINGS
@@ -167,10 +167,20 @@ def _date_label(date: str, lang: Lang) -> str:  # a few thousand dates at most; 
     return format_partial_date(date, lang)
 
 
+def _line(lang: Lang, text: str) -> str:
+    """One line of a hover label in the language's direction, whatever the label's own:
+    Plotly's hover text is SVG, where no markup can set a direction, so each line sits between
+    a right-to-left (or left-to-right) isolate and its end (U+2067/U+2066 … U+2069)."""
+    return f"{RLI if lang == 'ar' else LRI}{text}{PDI}"
+
+
 def hover_text(event: Event, lang: Lang) -> str:
+    """The hover label: date (bold) and dating, title, category; each run isolated (FSI … PDI)
+    so that a date such as «22 آذار/مارس 2017» reads in its own order."""
     return (
-        f"<b>{esc(_date_label(event.date, lang))}</b> · {esc(dating_label(event.dating, lang))}<br>"
-        f"{esc(event.title.get(lang))}<br>{esc(category_label(event.category, lang))}"
+        _line(lang, f"<b>{isolate(esc(_date_label(event.date, lang)))}</b> · {isolate(esc(dating_label(event.dating, lang)))}") + "<br>"
+        + _line(lang, isolate(esc(event.title.get(lang)))) + "<br>"
+        + _line(lang, isolate(esc(category_label(event.category, lang))))
     )
 
 
@@ -359,11 +369,12 @@ def _large_marks(
                 customdata=np.array([e.id for e in marks], dtype=object),
                 # hover_text's lines, with what the whole trace shares (dating, category) said
                 # once in the template: per mark only the date and the title
-                text=np.array([esc(_date_label(e.date, lang)) for e in marks], dtype=object),
-                hovertext=np.array([esc(e.title.get(lang)) for e in marks], dtype=object),
+                text=np.array([isolate(esc(_date_label(e.date, lang))) for e in marks], dtype=object),
+                hovertext=np.array([isolate(esc(e.title.get(lang))) for e in marks], dtype=object),
                 hovertemplate=(
-                    f"<b>%{{text}}</b> · {_template_safe(esc(dating_label(dating, lang)))}<br>%{{hovertext}}<br>"
-                    f"{_template_safe(esc(category_label(category, lang)))}<extra></extra>"
+                    _line(lang, f"<b>%{{text}}</b> · {_template_safe(isolate(esc(dating_label(dating, lang))))}") + "<br>"
+                    + _line(lang, "%{hovertext}") + "<br>"
+                    + _line(lang, _template_safe(isolate(esc(category_label(category, lang))))) + "<extra></extra>"
                 ),
                 marker=dict(
                     symbol=SYMBOLS[dating],

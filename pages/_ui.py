@@ -7,17 +7,21 @@ session starts, changed by the sidebar, and written back to ``st.query_params`` 
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from pathlib import Path
 
 import streamlit as st
 
 from pages import _cached
+from pages._text import aligned
 from coalition_atlas.filtering import filter_events
-from coalition_atlas.i18n import LANGS, category_label, direction, t
+from coalition_atlas.filtering import month_bounds
+from coalition_atlas.i18n import LANGS, category_label, direction, format_day, format_partial_date, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
 from coalition_atlas.memo import memo
-from coalition_atlas.offline import STATIC_DIR, STATIC_URL
-from coalition_atlas.style import page_css
+from coalition_atlas.offline import STATIC_DIR
+from coalition_atlas.style import LANG_SCRIPT, page_css
 from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
@@ -104,13 +108,20 @@ def set_view(state: ViewState) -> None:
     st.query_params.from_dict(to_params(state))
 
 
-STYLESHEET = STATIC_DIR / "css" / "atlas.css"  # focus, hover and the current page, told apart
-FRAME_TITLES_JS = f"{STATIC_URL}/js/frame-titles.js"
+FOCUS_CSS = STATIC_DIR / "css" / "focus.css"  # focus, hover and the current page, told apart
+FRAME_TITLES_JS = "app/static/js/frame-titles.js"  # relative, as LANG_SCRIPT: right under a baseUrlPath too
 
 
 def style(lang: str) -> None:
-    st.markdown(page_css(direction(lang)), unsafe_allow_html=True)
-    st.html(STYLESHEET)  # a Path: Streamlit reads the file and puts it in a <style>
+    """The stylesheet (style-only HTML goes to Streamlit's event container: it takes no room)
+    and the marker + script that set ``<html lang dir>`` (static/js/lang.js)."""
+    st.html(page_css(direction(lang)))
+    code = "ar" if lang == "ar" else "en"
+    st.html(
+        f'<span class="ca-lang" data-lang="{code}" hidden></span><script src="{LANG_SCRIPT}"></script>',
+        unsafe_allow_javascript=True,
+    )
+    st.html(FOCUS_CSS)  # a Path: Streamlit reads the file and puts it in a <style>
 
 
 def frame_title(selector: str, title: str) -> None:
@@ -129,7 +140,8 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             t("language", lang), LANGS, default=state.lang, key="lang_choice",
             format_func=lambda code: "العربية" if code == "ar" else "English",
         ) or state.lang
-        st.subheader(t("filters", lang))
+        say = aligned(lang)
+        say.subheader(t("filters", lang))
         (first, last), named = _cached.span_and_countries(record, record.token)
         countries = sorted(named, key=lambda c: country_name(c, lang))
         chosen = st.multiselect(
@@ -144,10 +156,7 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             t("documents", lang), list(record.documents), default=list(state.docs),
             format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}", placeholder=t("all_documents", lang),
         )
-        start, end = st.slider(
-            t("date_range", lang), min_value=first, max_value=last,
-            value=(state.start or first, state.end or last), format="YYYY-MM", key=f"dates_{lang}",
-        )
+        start, end = _date_range(first, last, state, lang)
         new = state.with_(
             lang=lang, countries=tuple(chosen), categories=tuple(categories), docs=tuple(docs),
             start=None if start == first else start, end=None if end == last else end,
@@ -160,9 +169,37 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             set_view(new)
             st.rerun()
         shown = len(filter_events(record.events, new))
-        st.caption(t("events_shown", lang, n=shown, total=len(record.events)))
-        st.caption(t("translation_note", lang))
+        say.caption(t("events_shown", lang, n=shown, total=len(record.events)))
+        say.caption(t("translation_note", lang))
     return new
+
+
+def _date_range(first, last, state: ViewState, lang: str):
+    """The date range. In English a slider; in Arabic two month selects, "from" above "to":
+    Streamlit's slider runs left to right whatever the page's direction (it follows the
+    browser's language), against the chart, which runs right to left in Arabic."""
+    value = (state.start or first, state.end or last)
+    if lang != "ar":
+        return st.slider(
+            t("date_range", lang), min_value=first, max_value=last, value=value, format="YYYY-MM", key=f"dates_{lang}",
+        )
+    starts, ends = month_bounds(first, last)
+    for options, chosen in ((starts, value[0]), (ends, value[1])):
+        if chosen not in options:  # a day from the URL: kept as it is
+            bisect.insort(options, chosen)
+    aligned(lang).markdown(f"**{md(t('date_range', lang))}**")
+    start = st.selectbox(t("date_from", lang), starts, index=starts.index(value[0]), key=f"dates_from_{lang}",
+                         format_func=lambda d: _month_label(d, first, last, lang))
+    end = st.selectbox(t("date_to", lang), ends, index=ends.index(value[1]), key=f"dates_to_{lang}",
+                       format_func=lambda d: _month_label(d, first, last, lang))
+    return (start, end) if start <= end else (end, start)
+
+
+def _month_label(day, first, last, lang: str) -> str:
+    """A month ("آذار/مارس 2017"); a day when the range starts or ends inside a month."""
+    if day in (first, last) or day.day == 1 or (day + dt.timedelta(days=1)).day == 1:
+        return format_partial_date(f"{day.year}-{day.month:02d}", lang)
+    return format_day(day, lang)
 
 
 def page_links(state: ViewState) -> None:

@@ -338,7 +338,7 @@ def test_large_record_hover_says_the_same_escaped(many):
         shown = tr.hovertemplate.replace("%{text}", tr.text[k]).replace("%{hovertext}", tr.hovertext[k])
         assert shown == hover_text(e, "en") + "<extra></extra>"
     tr, k = mark(timeline_figure(many, "ar"), many[7].id)
-    assert tr.hovertext[k] == "&lt;b&gt;%{x}&lt;/b&gt; &amp; &lt;img src=x&gt;"  # escaped, never markup
+    assert tr.hovertext[k] == "\u2068&lt;b&gt;%{x}&lt;/b&gt; &amp; &lt;img src=x&gt;\u2069"  # escaped (and isolated), never markup
 
 
 def test_large_record_spans_merged(many):
