@@ -7,9 +7,10 @@ URL, and runs the chosen page. Every page reads `st.session_state["view"]`.
 import streamlit as st
 
 from coalition_atlas.i18n import t
+from coalition_atlas.viewstate import for_page
 from pages import _links, _ui
 
-st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="auto")
 
 record = _ui.load_record()
 link = _links.mount(["", "overview", "timeline", "map", "sources", "presenter"])  # the app's own links, in session
@@ -27,5 +28,9 @@ pages = [
 navigation = st.navigation(pages)
 if link:
     _links.follow(link, record, {"": pages[0]} | {p.url_path: p for p in pages})
+state = for_page(st.session_state["view"], navigation.url_path or "overview")  # tour, step, doc, p stay on their pages
+_ui.set_view(state)
+_ui.page_scripts()
+_ui.filters_banner(record, state)
 _ui.entered()
 navigation.run()

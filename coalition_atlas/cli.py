@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", default=str(EVENTS_PATH))
     p.add_argument("--write", action="store_true", help="write docs/coverage.md")
     p.set_defaults(run=_coverage)
-    p = sub.add_parser("export", help="write the briefing pack (html), csv or geojson of a filtered view")
+    p = sub.add_parser("export", help="write the briefing pack (html), the handout, csv or geojson of a filtered view")
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["export"]:  # its options live in export.py, whose imports the other commands do not need
         from .export import add_arguments

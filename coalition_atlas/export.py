@@ -1,4 +1,5 @@
-"""Exports of the current view: the briefing pack (one HTML file), CSV and GeoJSON.
+"""Exports of the current view: the briefing pack (one HTML file), the handout (one HTML file,
+at most four printed A4 pages: ``handout.py``), CSV and GeoJSON.
 
 The dashboard's download buttons and ``python -m coalition_atlas export`` both come here, and
 both describe the view the same way: the CLI's filter options are turned into URL-style
@@ -48,9 +49,9 @@ from .i18n import isolate
 from .render import figure_text
 from .viewstate import ViewState, parse_params
 
-FORMATS = ("html", "csv", "geojson")
-MIME = {"html": "text/html", "csv": "text/csv", "geojson": "application/geo+json"}
-SUFFIX = {"html": "html", "csv": "csv", "geojson": "geojson"}
+FORMATS = ("html", "handout", "csv", "geojson")
+MIME = {"html": "text/html", "handout": "text/html", "csv": "text/csv", "geojson": "application/geo+json"}
+SUFFIX = {"html": "html", "handout": "html", "csv": "csv", "geojson": "geojson"}
 CSV_COLUMNS = (
     "id", "date", "dating", "category", "title_ar", "title_en", "summary_ar", "summary_en",
     "countries", "places", "figures", "citations",
@@ -161,6 +162,10 @@ def export_bytes(atlas: Atlas, state: ViewState, fmt: str) -> bytes:
         return geojson_bytes(events, atlas)
     if fmt == "html":
         return briefing_html(atlas, state).encode("utf-8")
+    if fmt == "handout":
+        from .handout import handout_html
+
+        return handout_html(atlas, state).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -168,6 +173,8 @@ def file_name(fmt: str, state: ViewState) -> str:
     """``coalition-atlas-briefing-en.html``, ``coalition-atlas-events.csv``…"""
     if fmt == "html":
         return f"coalition-atlas-briefing-{state.lang}.html"
+    if fmt == "handout":
+        return f"coalition-atlas-handout-{state.lang}.html"
     return f"coalition-atlas-events.{SUFFIX[fmt]}"
 
 
@@ -214,7 +221,7 @@ def state_from_options(atlas: Atlas, options: dict[str, str | None]) -> ViewStat
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``export`` subcommand's options (the filters use the URL's grammar)."""
-    parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), csv or geojson")
+    parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), handout (at most 4 A4 pages), csv or geojson")
     parser.add_argument("-o", "--output", help="file to write (default: coalition-atlas-… in the current folder; '-' for stdout)")
     parser.add_argument("--lang", help="ar (default) or en: the pack's language")
     parser.add_argument("--country", help="ISO alpha-3 codes, comma-separated, e.g. IRQ,SYR")

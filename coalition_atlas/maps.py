@@ -120,7 +120,32 @@ def write_outlines(path: Path = OUTLINES_FILE) -> Path:
     return path
 
 
-class CountryOutlines(MacroElement):
+class Raw(Element):
+    """Text put into the page as it is. branca compiles the text of an ``Element(text)`` as a
+    Jinja template, every time: for the markers' data that was most of a map's server time."""
+
+    _template = Template("{{ this.text }}")  # compiled once; the text is output, not compiled
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+class PlainMacro(MacroElement):
+    """A MacroElement whose rendered parts reach the page as :class:`Raw` text: what branca's
+    ``MacroElement.render`` does, without compiling each part again as a template."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                target.add_child(Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class CountryOutlines(PlainMacro):
     """The country outlines, fetched from the static file (:data:`OUTLINES_URL`) rather than
     written into every map: 0.5 MB that does not change per view, cached by the browser,
     instead of 0.5 MB in every map's script (and ~0.4 s of server time to render it).
@@ -318,6 +343,8 @@ MAP_CSS = f"""
 .ca-popup ul {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
 .ca-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px; font: 13px/1.6 {FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.ca-legend-title {{ cursor: pointer; font-weight: 700; min-height: 24px; line-height: 24px; }}
+.ca-legend-fold:not([open]) .ca-legend-title {{ list-style-position: inside; }}
 .ca-legend .ca-key {{ display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin-inline-end: 6px;
   box-sizing: border-box; }}
 .ca-key.ca-liberated {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg) scale(.85); }}
@@ -327,7 +354,10 @@ MAP_CSS = f"""
 """
 
 
-class Legend(MacroElement):
+LEGEND_FOLD_BELOW = 480  # px: a narrower map (a phone's) starts with its legend folded (it covered a third of it)
+
+
+class Legend(PlainMacro):
     """A Leaflet control holding ``html`` (written as a JSON string, set as innerHTML)."""
 
     _template = Template(
@@ -335,9 +365,21 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function (map) {
+            // a <details>: folded on a narrow map (a phone), open on a wide one; a tap toggles it
             var div = L.DomUtil.create('div', 'ca-legend');
             div.setAttribute('dir', {{ this.dir|tojson }});
-            div.innerHTML = {{ this.html|tojavascript }};
+            var fold = L.DomUtil.create('details', 'ca-legend-fold', div);
+            var title = L.DomUtil.create('summary', 'ca-legend-title', fold);
+            title.textContent = {{ this.title|tojson }};
+            var keys = L.DomUtil.create('div', 'ca-legend-keys', fold);
+            keys.innerHTML = {{ this.html|tojavascript }};
+            // the map's width settles after the frame is laid out: follow it until the reader toggles
+            var fit = function () { if (!fold.dataset.touched) { fold.open = map.getSize().x >= {{ this.fold_below }}; } };
+            title.addEventListener('click', function () { fold.dataset.touched = '1'; });
+            map.on('resize', fit);
+            setTimeout(fit, 0);
+            fit();
+            L.DomEvent.disableClickPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -349,6 +391,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.title = t("legend", lang)
+        self.fold_below = LEGEND_FOLD_BELOW
         self.dir = direction(lang)
         self.position = "bottomright" if lang == "ar" else "bottomleft"
 
@@ -409,7 +453,7 @@ def selection_layer(
     return layer
 
 
-class LabelDeclutter(MacroElement):
+class LabelDeclutter(PlainMacro):
     """Places each name below, above, after or before its marker, wherever it overlaps no
     town's marker and no name of more weight (chosen, then liberated, then other places,
     then regions; more events first), or hides it. Regions' pale rings are areas: names may
@@ -462,7 +506,7 @@ class LabelDeclutter(MacroElement):
         self._name = "LabelDeclutter"
 
 
-class MapAccess(JSCSSMixin, MacroElement):
+class MapAccess(JSCSSMixin, PlainMacro):
     """What the map does for the keyboard and screen readers, from ``static/js/atlas-map.js``
     (Leaflet's public API and the DOM only): the map's own Tab stop named (``label``),
     Leaflet's credit as text, a click that focuses the map without scrolling the page;
@@ -591,7 +635,7 @@ def _marker_spec(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]
     }
 
 
-class PlaceMarkers(MacroElement):
+class PlaceMarkers(PlainMacro):
     """Every place's marker — icon, popup, tooltip — in one element, from one JSON array.
 
     folium would make six elements per marker (Marker, DivIcon, SetIcon, Popup, Html,
@@ -659,7 +703,7 @@ def event_map(
     if fit and not single:  # the events' places, or (none) the region
         m.fit_bounds(_bounds(points) if points else REGION_BOUNDS, padding_top_left=FIT_PADDING,
                      padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
-    m.get_root().header.add_child(Element(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")
+    m.get_root().header.add_child(Raw(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")
 
     named = sorted({c for ev in events for c in ev.countries})
     CountryOutlines(named, lang, fill=0.55 if online_tiles else 1.0).add_to(m)

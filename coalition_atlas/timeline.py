@@ -72,6 +72,7 @@ DIM = 0.5  # opacity of the other marks while one is selected or a place is high
 STEP = 0.013  # a cluster's columns, as a fraction of the axis (about 12 px)
 ROW = 0.31  # a cluster's rows, in lanes (three rows to a lane)
 HEIGHT = 460
+EARLIER_BELOW = 26  # px below the plot: the "Before 2017" label's row, under the years' row
 GL_ABOVE = 500  # events: more are drawn for a large record (WebGL marks, spans merged)
 
 
@@ -330,9 +331,10 @@ def timeline_figure(
             type="rect", xref="x", yref="paper", x0=band[0], x1=band[1], y0=0, y1=1,
             fillcolor="#E2E2E2", line=dict(width=0), layer="between", name="earlier",
         )
-        fig.add_annotation(  # its label, level with the years under the axis
-            x=band[0] + (band[1] - band[0]) / 2, xref="x", y=0, yref="paper", yanchor="top", yshift=-2,
-            text=esc(t("earlier", lang)).replace(" ", "<br>", 1), showarrow=False, name="earlier",
+        fig.add_annotation(  # its label, a row below the years: on a phone the band is narrower than
+            # its label, which then reaches under "2017" (beside the years, they overlapped)
+            x=band[0] + (band[1] - band[0]) / 2, xref="x", y=0, yref="paper", yanchor="top", yshift=-EARLIER_BELOW,
+            text=esc(t("earlier", lang)), showarrow=False, name="earlier",
             font=dict(family=FONT, size=14, color="#222222"),
         )
     return fig

@@ -15,8 +15,7 @@ import streamlit as st
 
 from pages import _cached
 from pages._text import aligned
-from coalition_atlas.filtering import filter_events
-from coalition_atlas.filtering import month_bounds
+from coalition_atlas.filtering import describe, filter_events, month_bounds
 from coalition_atlas.i18n import LANGS, category_label, direction, format_day, format_partial_date, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
 from coalition_atlas.memo import memo
@@ -25,7 +24,8 @@ from coalition_atlas.style import LANG_SCRIPT, page_css
 from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
-from coalition_atlas.viewstate import ViewState, ignored_names, parse_params, to_params
+from coalition_atlas.templating import render
+from coalition_atlas.viewstate import ViewState, for_page, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
 
@@ -161,17 +161,42 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             lang=lang, countries=tuple(chosen), categories=tuple(categories), docs=tuple(docs),
             start=None if start == first else start, end=None if end == last else end,
         )
-        if new.filtered and st.button(t("reset", lang)):
-            for key in list(st.session_state):
-                if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
-                    del st.session_state[key]
-            new = ViewState(lang=lang)
-            set_view(new)
+        if new.filtered and st.button(t("reset", lang), key="ca_reset_filters"):
+            clear_filters()
             st.rerun()
         shown = len(filter_events(record.events, new))
         say.caption(t("events_shown", lang, n=shown, total=len(record.events)))
         say.caption(t("translation_note", lang))
     return new
+
+
+def clear_filters() -> None:
+    """Every filter off (the sidebar's widgets start afresh); the language, the chosen event
+    and place, and the page's own parameters stay."""
+    for key in list(st.session_state):
+        if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
+            del st.session_state[key]
+    view = st.session_state["view"]
+    set_view(view.with_(countries=(), categories=(), docs=(), start=None, end=None))
+
+
+def filters_banner(record: Atlas, state: ViewState) -> None:
+    """In the main area of every page (dashboard.py calls it): which filters are on, how many
+    events they show, and one button that clears them all. Nothing when no filter is on."""
+    if not state.filtered:
+        return
+    lang = state.lang
+    said = " · ".join(f"**{md(what)}:** {md(which)}" for what, which in describe(state, record))
+    shown = t("events_shown", lang, n=len(filter_events(record.events, state)), total=len(record.events))
+    with st.container(key="ca_filters", horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f":material/filter_alt: **{md(t('filters_on', lang))}** — {said} — {md(shown)}", width="stretch")
+        st.button(t("clear_filters", lang), on_click=clear_filters, icon=":material/filter_alt_off:", key="ca_clear_filters")
+
+
+def page_scripts() -> None:
+    """Scripts every page needs (in the sidebar: they run, and take no room in the main area)."""
+    with st.sidebar:
+        st.html(render("page_script.html", script="touch_taps.js"), unsafe_allow_javascript=True)
 
 
 def _date_range(first, last, state: ViewState, lang: str):
@@ -203,9 +228,8 @@ def _month_label(day, first, last, lang: str) -> str:
 
 
 def page_links(state: ViewState) -> None:
-    """Links to the other pages that carry the whole view state."""
-    params = to_params(state)
+    """Links to the other pages that carry the view state (each page's own parameters stay home)."""
     cols = st.columns(4)
     for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
         with col:
-            st.page_link(path, label=t(key, state.lang), query_params=params)
+            st.page_link(path, label=t(key, state.lang), query_params=to_params(for_page(state, key)))

@@ -17,12 +17,13 @@ from pages._text import aligned
 
 
 def downloads(record, state) -> None:
-    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
+    """The current view (filters, language) as files: the briefing pack, the handout, CSV, GeoJSON. Each is
     made when its button is clicked (a callable), and a click does not rerun the page."""
     say = aligned(state.lang)
     say.header(t("downloads", state.lang))  # h2 under the page's h1 (heading-order)
     say.caption(t("downloads_hint", state.lang))
-    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
+    formats = (("html", "download_briefing"), ("handout", "download_handout"), ("csv", "download_csv"),
+               ("geojson", "download_geojson"))
     for col, (fmt, label) in zip(st.columns(len(formats)), formats):
         with col:
             st.download_button(
@@ -79,7 +80,7 @@ def timeline_and_map() -> None:
         _ui.frame_title(".st-key-ca_overview_map iframe", t("map_frame_title", lang))
         clicked = st_folium(
             event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
-            key=f"overview_map_{lang}", height=440, use_container_width=True,
+            key=f"overview_map_{lang}", height=440, use_container_width=True, render=False,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
         place = place_for_click(clicked or {}, record)

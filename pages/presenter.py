@@ -79,7 +79,8 @@ def presenter() -> None:
             st.button(t("last_step", lang), icon=":material/last_page:", icon_position="right", shortcut="End",
                       on_click=go, args=("last",), disabled=at_end, key="ca_last")
         st.space("stretch")
-        if st.button("English" if lang == "ar" else "العربية", on_click=switch_language, key="ca_lang"):
+        if st.button("English" if lang == "ar" else "العربية", icon=":material/translate:", on_click=switch_language,
+                     key="ca_lang"):
             st.rerun()  # the whole page: the sidebar and the page's direction follow the language
         st.page_link("pages/overview.py", label=t("overview", lang), icon=":material/close:")
     with st.container(key="ca_keys"):  # what clickers send; hidden, the bar above shows the same moves
@@ -107,7 +108,7 @@ def presenter() -> None:
         # the rings layer and moves the view); it adds the rings to the map it is given: a copy.
         st_folium(
             copy.deepcopy(_cached.tour_map(record, record.token, lang, ids)), key="presenter_map",
-            height=height - 34, use_container_width=True, returned_objects=[], zoom=zoom, center=centre,
+            height=height - 34, use_container_width=True, returned_objects=[], render=False, zoom=zoom, center=centre,
             feature_group_to_add=maps.selection_layer(  # a step without a place: its countries outlined
                 record, selected_event=stop.event.id,
                 countries=() if any(p in record.places for p in stop.event.places) else stop.event.countries),

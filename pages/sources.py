@@ -10,6 +10,7 @@ import json
 
 import streamlit as st
 
+from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_day, isolate, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
 from coalition_atlas.render import doc_name, esc, event_detail_html, md
@@ -60,8 +61,13 @@ if event is not None:
 doc = record.documents[doc_id]
 say.markdown(document_header_html(doc, lang, record.places), unsafe_allow_html=True)
 cites = citations(record)
+shown = {e.id for e in filter_events(record.events, state)} if state.filtered else None
+if shown is not None:  # under a filter: its events' passages marked, the others' events counted
+    marked = sum(any(e in shown for e, _ in cites.get((d, p.id), [])) for d, d_ in record.documents.items() for p in d_.passages)
+    say.caption(t("sources_marked", lang, n=len(shown), total=len(record.events), passages=marked,
+                 hidden=len(record.events) - len(shown)))
 for passage in doc.passages:
-    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id)
+    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id, shown=shown)
     say.markdown(html, unsafe_allow_html=True)
 
 if passage_id:

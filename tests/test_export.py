@@ -266,5 +266,5 @@ def test_overview_offers_the_downloads():
     assert not at.exception, [e.value for e in at.exception]
     buttons = at.get("download_button")
     labels = [b.proto.label for b in buttons]
-    assert labels == ["Briefing (HTML)", "Events (CSV)", "Events and places (GeoJSON)"], labels
+    assert labels == ["Briefing (HTML)", "Handout (HTML, at most 4 pages)", "Events (CSV)", "Events and places (GeoJSON)"], labels
     assert all(b.proto.deferred_file_id for b in buttons), "made on click, not on every run"
