@@ -551,10 +551,11 @@ def tab_walk(page, start, scope, inside: str, limit: int = 400) -> list[dict]:
         assert snapshot, f"a Tab stop with no accessible role or name: {focused.evaluate('el => el.outerHTML.slice(0, 300)')}"
         first = snapshot[0]  # "button \"Mosul\"", or {"region \"…\"": [children]}
         head = next(iter(first)) if isinstance(first, dict) else str(first)
+        text = first[head] if isinstance(first, dict) and isinstance(first[head], str) else ""  # "- text: Legend"
         match = re.match(r'(\w+)(?: "(.*)")?', head)
         stops.append({
             "role": match.group(1) if match else head,
-            "name": (match.group(2) or "").replace('\\"', '"') if match else "",
+            "name": (match.group(2) or text).replace('\\"', '"') if match else text,
             "cls": focused.evaluate("el => String(el.getAttribute('class') || '')"),
         })
     return stops

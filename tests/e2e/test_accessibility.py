@@ -65,9 +65,10 @@ def expected_places(atlas, lang: str, state: ViewState) -> list[str]:
     return sorted(atlas.places[p].name(lang) for p in counts)
 
 
-def check_map_stops(stops: list[dict], places: list[str], lang: str, *, container: bool) -> None:
+def check_map_stops(stops: list[dict], places: list[str], lang: str, *, container: bool, legend: bool = False) -> None:
     """The stops are: the map itself (when it takes the arrow keys), every place once by its
-    name alone, the two zoom buttons; nothing else (no outline, no link)."""
+    name alone, the two zoom buttons, the legend's fold (``legend``: the dashboard's maps);
+    nothing else (no outline, no link)."""
     names = [s["name"] for s in stops]
     head = 1 if container else 0
     if container:
@@ -76,8 +77,11 @@ def check_map_stops(stops: list[dict], places: list[str], lang: str, *, containe
     assert all(s["role"] == "button" for s in marked), marked
     assert sorted(s["name"] for s in marked) == places
     controls = [s for s in stops[head:] if "ca-place" not in s["cls"]]
-    assert [(s["role"], s["name"]) for s in controls] == [("button", t("zoom_in", lang)), ("button", t("zoom_out", lang))]
-    assert len(stops) == head + len(places) + 2, names
+    assert [(s["role"], s["name"]) for s in controls[:2]] == [("button", t("zoom_in", lang)), ("button", t("zoom_out", lang))]
+    if legend:
+        assert "ca-legend-title" in controls[2]["cls"] and controls[2]["name"] == t("legend", lang), controls
+    assert len(controls) == 2 + legend, controls
+    assert len(stops) == head + len(places) + 2 + legend, names
     assert not any(re.match(r"^\d", n) for n in names)  # not "2Africa", "3Mosul"
 
 
@@ -90,7 +94,7 @@ def test_map_tab_stops_are_the_places_by_name(page, app_server, wait_for_app_run
     iframe = page.locator(map_iframe(lang))
     expect(iframe).to_have_count(1)  # the frame is titled in the page's language
     stops = tab_walk(page, iframe, page.frame_locator(map_iframe(lang)), IN_MAP_FRAME)
-    check_map_stops(stops, expected_places(atlas, lang, ViewState(lang=lang)), lang, container=True)
+    check_map_stops(stops, expected_places(atlas, lang, ViewState(lang=lang)), lang, container=True, legend=True)
     # the outlines are drawn and named on hover, but none is focusable by Tab
     assert frame.locator("path.leaflet-interactive").count() > 200
     assert frame.locator("path.leaflet-interactive:not([tabindex='-1'])").count() == 0
