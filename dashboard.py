@@ -8,12 +8,12 @@ import streamlit as st
 
 from coalition_atlas.i18n import t
 from coalition_atlas.viewstate import for_page
-from pages import _links, _ui
+from pages import _links, _search, _ui
 
 st.set_page_config(page_title="Coalition Atlas · أطلس التحالف", layout="wide", initial_sidebar_state="auto")
 
 record = _ui.load_record()
-link = _links.mount(["", "overview", "timeline", "map", "sources", "presenter"])  # the app's own links, in session
+link = _links.mount(["", "overview", "timeline", "map", "sources", "presenter", "walk"])  # the app's own links, in session
 state = _ui.sidebar(record, _ui.view(record))
 _ui.set_view(state)
 _ui.style(state.lang)
@@ -24,6 +24,7 @@ pages = [
     st.Page("pages/map.py", title=t("map", state.lang), url_path="map"),
     st.Page("pages/sources.py", title=t("sources", state.lang), url_path="sources"),
     st.Page("pages/presenter.py", title=t("presenter", state.lang), url_path="presenter"),
+    st.Page("pages/walk.py", title=t("my_walk", state.lang), url_path="walk"),
 ]
 navigation = st.navigation(pages)
 if link:
@@ -33,4 +34,6 @@ _ui.set_view(state)
 _ui.page_scripts()
 _ui.filters_banner(record, state)
 _ui.entered()
+if navigation.url_path != "presenter":  # the projector's screen keeps to the step
+    _search.panel(record)
 navigation.run()
