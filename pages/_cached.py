@@ -35,3 +35,7 @@ def span_and_countries(_record: Atlas, token: int) -> tuple[tuple, tuple[str, ..
     """The record's date span and the countries its events name (for the sidebar; call with
     ``record.token``)."""
     return date_span(_record.events), tuple(sorted({c for e in _record.events for c in e.countries}))
+
+
+if __name__ == "__main__":  # a fresh server serves pages/_cached.py at /_cached too: not a page
+    st.switch_page("pages/overview.py")

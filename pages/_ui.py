@@ -29,32 +29,56 @@ def _load(path: str, mtime: float) -> Atlas | RecordError:
         return err
 
 
-def entered() -> None:
-    """Called by dashboard.py on every run, before the page runs."""
-    st.session_state["_via_entry"] = True
+# The app's pages, written once: (file in pages/ = URL path = title key, default). dashboard.py's
+# st.navigation, the sidebar's links and the in-page links all read this.
+PAGES: tuple[tuple[str, bool], ...] = (
+    ("overview", True), ("timeline", False), ("map", False), ("sources", False), ("presenter", False),
+)
+PAGE_CONFIG = {"page_title": "Coalition Atlas · أطلس التحالف", "layout": "wide", "initial_sidebar_state": "expanded"}
 
 
-def _through_entry() -> None:
-    """Make sure this run went through dashboard.py.
-
-    With a folder named ``pages/`` beside the entry script, a fresh Streamlit server runs
-    ``pages/<name>.py`` on its own (its first multipage mode) until some session has called
-    ``st.navigation``. A deep link opened first would then miss the sidebar, the state and the
-    style. Switch the server to ``st.navigation`` mode and rerun: the same URL path then runs
-    through dashboard.py and lands on the same page (page hashes come from the URL path).
-    """
-    if st.session_state.pop("_via_entry", False):
-        return
-    from streamlit.runtime.pages_manager import PagesManager  # no public switch exists
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+def navigation_pages(lang: str) -> list:
+    """The pages for ``st.navigation``."""
+    return [st.Page(f"pages/{name}.py", title=t(name, lang), url_path=name, default=default) for name, default in PAGES]
 
 
 def atlas() -> Atlas:
-    """For pages: the record, once the run is known to have gone through dashboard.py."""
-    _through_entry()
-    return st.session_state["_record"]
+    """The one call at the top of every page: what makes a page whole on its own — the page's
+    settings, the record, the view state (from the URL on a session's first run), the sidebar
+    (filters and the links to the pages), the state written back to the URL, the style.
+    Returns the record.
+
+    Streamlit runs a page either through dashboard.py's ``st.navigation`` or, on a fresh server
+    until some session has called it, straight from ``pages/`` (a deep link opened first): this
+    call makes both the same. Through dashboard.py, :func:`navigation` has done all this before
+    the page's own imports, and this call only returns the record.
+    """
+    if st.session_state.pop("_set_up", False):
+        return st.session_state["_record"]
+    return _set_up(entry=False)[0]
+
+
+def navigation():
+    """dashboard.py: the setup of :func:`atlas`, and the navigation over :data:`PAGES` (hidden:
+    the sidebar holds our links); returns the page to run."""
+    _, page = _set_up(entry=True)
+    st.session_state["_set_up"] = True  # the page's atlas() call has nothing left to do
+    return page
+
+
+def _set_up(*, entry: bool):
+    st.set_page_config(**PAGE_CONFIG)
+    links = st.sidebar.container()  # first in the sidebar; filled once the language is known
+    record = load_record()
+    state = sidebar(record, view(record))
+    set_view(state)
+    style(state.lang)
+    # st.page_link needs the pages registered: by st.navigation here, or by Streamlit itself
+    # when it runs a file of pages/ on its own
+    page = st.navigation(navigation_pages(state.lang), position="hidden") if entry else None
+    with links:
+        sidebar_links(state)
+    return record, page
 
 
 def load_record() -> Atlas:
@@ -138,10 +162,26 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
     return new
 
 
-def page_links(state: ViewState) -> None:
-    """Links to the other pages that carry the whole view state."""
+def _links(state: ViewState, names) -> None:
     params = to_params(state)
-    cols = st.columns(4)
-    for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
+    for name in names:
+        st.page_link(f"pages/{name}.py", label=t(name, state.lang), query_params=params)
+
+
+def sidebar_links(state: ViewState) -> None:
+    """Every page, in the sidebar: our navigation (Streamlit's own is off, so that a fresh
+    server never lists the files of ``pages/``), carrying the whole view state."""
+    _links(state, [name for name, _ in PAGES])
+
+
+def page_links(state: ViewState) -> None:
+    """Links to the other pages that carry the whole view state (the presenter is reached from
+    the sidebar)."""
+    names = [name for name, _ in PAGES if name != "presenter"]
+    for col, name in zip(st.columns(len(names)), names):
         with col:
-            st.page_link(path, label=t(key, state.lang), query_params=params)
+            _links(state, [name])
+
+
+if __name__ == "__main__":  # a fresh server serves pages/_ui.py at /_ui too: not a page
+    st.switch_page("pages/overview.py")
