@@ -29,6 +29,7 @@ This module never imports streamlit.
 from __future__ import annotations
 
 import base64
+import hashlib
 import datetime as dt
 import functools
 import re
@@ -59,10 +60,43 @@ PRINT_ZOOM = 0.7  # pack.css: 960 px x 0.7 = 672 px, inside A4's 180 mm (680 px)
 ICON_SIZE = {"liberated": 26, "other": 22, "region": 34}
 ICON_RANK = {"liberated": 300, "other": 200, "region": 100}
 LEAFLET_DIR = offline.VENDOR_DIR / "leaflet@1.9.3"
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+# The pack's policy: nothing fetched, scripts only those the pack holds, by hash (computed from
+# the final text of every executable <script> in the page: see with_csp), so an injected
+# script or event handler would not run even if escaping failed somewhere.
+CSP_TEMPLATE = (
+    "default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:; base-uri 'none'; form-action 'none'"
 )
+_CSP_SLOT = "ca-csp-slot"  # the template's content="…" of the CSP meta; data cannot write a `"`
+_SCRIPT = re.compile(r"<(?:script)([^>]*)>(.*?)</(?:script)>", re.S | re.I)  # (attributes, text): a pattern, not HTML
+_JS_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+def script_hashes(page: str) -> list[str]:
+    """``'sha256-…'`` of every script the page runs (a ``type="application/json"`` data block
+    runs nothing, and needs none), in order, each once."""
+    hashes: list[str] = []
+    for m in _SCRIPT.finditer(page):
+        kind = re.search(r"""type\s*=\s*["']?([^"'\s>]*)""", m.group(1), re.I)
+        if (kind.group(1).lower() if kind else "") not in _JS_TYPES:
+            continue
+        digest = base64.b64encode(hashlib.sha256(m.group(2).encode("utf-8")).digest()).decode("ascii")
+        if f"'sha256-{digest}'" not in hashes:
+            hashes.append(f"'sha256-{digest}'")
+    return hashes
+
+
+def csp_for(page: str) -> str:
+    return CSP_TEMPLATE.format(hashes=" ".join(script_hashes(page)) or "'none'")
+
+
+def with_csp(page: str) -> str:
+    """The page with its Content-Security-Policy (the meta whose content is ``_CSP_SLOT``)."""
+    policy = csp_for(page)  # keywords, quotes and base64: nothing an attribute must escape
+    assert '"' not in policy and "<" not in policy and "&" not in policy
+    slot = f'http-equiv="Content-Security-Policy" content="{_CSP_SLOT}"'
+    assert slot in page, "the pack's template lost its CSP meta"
+    return page.replace(slot, f'http-equiv="Content-Security-Policy" content="{policy}"', 1)
 
 
 # --- what is inlined ------------------------------------------------------------------------------
@@ -296,7 +330,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
         "lang": lang,
         "dir": direction(lang),
         "t": functools.partial(t, lang=lang),
-        "csp": Markup(CSP),
+        "csp": Markup(_CSP_SLOT),  # with_csp puts the policy there, hashed from the final page
         "title": f"{t('app_title', lang)} — {t('briefing', lang)}",
         "fonts_css": Markup(offline.fonts_css(embed=True)),
         "map_css": Markup(MAP_CSS),
@@ -328,4 +362,4 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
             events=[event_card(e, atlas, lang, in_file=True) for e in events],
             passages=_passages(atlas, events, lang),
         )
-    return render("pack/pack.html", **context) + "\n"
+    return with_csp(render("pack/pack.html", **context) + "\n")

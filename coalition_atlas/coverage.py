@@ -1,13 +1,19 @@
-"""The coverage table: every passage of every document, and the events that cite it."""
+"""The coverage table: every passage of every document, what the record captures of it (the
+events quoting it, how many of its words they quote, its figures, what it says of places) and
+what is explained instead (a passage's reason in meta.yaml ``uncited``, or a stretch of words'
+reason in ``unquoted``). Curation is complete when no word is left neither quoted nor explained."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .load import ROOT, Atlas
+from .sources import Passage, find_quote, normalize_ws
 
 COVERAGE_PATH = ROOT / "docs" / "coverage.md"
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit (not «،»): a stretch of only punctuation is no gap
 
 
 @dataclass(frozen=True)
@@ -16,27 +22,99 @@ class CoverageRow:
     passage: str
     events: tuple[str, ...]
     reason: str  # why no event cites it ("" when some does)
+    words: int = 0  # words in the passage
+    quoted: int = 0  # of them, inside some event's quote
+    figures: tuple[str, ...] = ()  # the figures of the events citing it, as a reader reads them
+    places: tuple[str, ...] = ()  # places whose status cites it
+    gaps: tuple[tuple[str, str], ...] = ()  # (words no event quotes, why: "" if unexplained)
+
+    @property
+    def unexplained(self) -> tuple[str, ...]:
+        return tuple(words for words, why in self.gaps if not why)
+
+
+def _covered(passage: Passage, quotes: list[str]) -> list[bool]:
+    covered = [False] * len(passage.text)
+    for quote in quotes:
+        found = find_quote(passage, quote)
+        if found:
+            for i in range(*found):
+                covered[i] = True
+    return covered
+
+
+def _gaps(passage: Passage, covered: list[bool]) -> list[str]:
+    """The stretches of the passage no quote covers, that hold a word (white space collapsed)."""
+    runs = re.finditer(r"\x00+", "".join("\x00" if not c else "\x01" for c in covered))
+    out = []
+    for m in runs:
+        text = normalize_ws(passage.text[m.start() : m.end()]).strip(" .،,:؛–-")
+        if _WORD.search(text):
+            out.append(text)
+    return out
+
+
+def _word_count(text: str, covered: list[bool] | None = None) -> int:
+    """Words of ``text`` (with ``covered``: those whose letters and digits all lie in a quote)."""
+    words = [m for m in re.finditer(r"\S+", text) if _WORD.search(m.group(0))]
+    if covered is None:
+        return len(words)
+    return sum(1 for m in words if all(covered[i] for i in range(m.start(), m.end()) if _WORD.match(text[i])))
 
 
 def coverage_rows(atlas: Atlas) -> list[CoverageRow]:
+    from .render import figure_text
+
+    quotes: dict[tuple[str, str], list[str]] = {}
     cited: dict[tuple[str, str], list[str]] = {}
+    figures: dict[tuple[str, str], list[str]] = {}
     for event in atlas.events:
         for ref in event.sources:
-            ids = cited.setdefault((ref.doc, ref.paragraph), [])
+            key = (ref.doc, ref.paragraph)
+            quotes.setdefault(key, []).append(ref.quote)
+            ids = cited.setdefault(key, [])
             if event.id not in ids:
                 ids.append(event.id)
+                figures.setdefault(key, []).extend(figure_text(f, "en").split(" — ")[0] for f in event.figures)
+    placed: dict[tuple[str, str], list[str]] = {}
+    for place in atlas.places.values():
+        for status in place.status:
+            ids = placed.setdefault((status.doc, status.paragraph), [])
+            if place.id not in ids:
+                ids.append(place.id)
     rows = []
     for doc in atlas.documents.values():
         for passage in doc.passages:
-            events = tuple(cited.get((doc.id, passage.id), ()))
+            key = (doc.id, passage.id)
+            events = tuple(cited.get(key, ()))
             reason = "" if events else doc.meta.uncited.get(passage.id, "")
-            rows.append(CoverageRow(doc.id, passage.id, events, reason))
+            covered = _covered(passage, quotes.get(key, []))
+            explained = doc.meta.unquoted.get(passage.id, {})
+            gaps = []
+            for words in _gaps(passage, covered):
+                why = reason or next((w for listed, w in explained.items() if words in normalize_ws(listed)), "")
+                gaps.append((words, why))
+            rows.append(
+                CoverageRow(
+                    doc.id, passage.id, events, reason,
+                    words=_word_count(passage.text), quoted=_word_count(passage.text, covered),
+                    figures=tuple(dict.fromkeys(figures.get(key, ()))), places=tuple(placed.get(key, ())), gaps=tuple(gaps),
+                )
+            )
     return rows
 
 
 def uncovered(atlas: Atlas) -> list[CoverageRow]:
-    """Passages that no event cites and that have no recorded reason: curation to do."""
-    return [r for r in coverage_rows(atlas) if not r.events and not r.reason]
+    """Passages with words no event quotes and no reason explains: curation to do."""
+    return [r for r in coverage_rows(atlas) if (not r.events and not r.reason) or r.unexplained]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _short(words: str, n: int = 80) -> str:
+    return words if len(words) <= n else words[: n - 1] + "…"
 
 
 def coverage_markdown(atlas: Atlas) -> str:
@@ -44,14 +122,26 @@ def coverage_markdown(atlas: Atlas) -> str:
         "# Coverage of the source documents",
         "",
         "Generated by `python -m coalition_atlas coverage --write`; `tests/test_coverage.py` fails",
-        "when it is stale. Every passage, the events that cite it, or why none does.",
+        "when it is stale, and when a word of a passage is neither quoted by an event nor explained.",
+        "For every passage: how many of its words the events quote, the events, the figures they",
+        "record from it, the places whose status cites it, and what no event quotes with the reason",
+        "(meta.yaml `uncited` for a passage, `unquoted` for a stretch of words).",
         "",
     ]
     for doc in atlas.documents.values():
-        lines += [f"## {doc.id} — {doc.meta.title.en}", "", "| passage | events | reason if none |", "|---|---|---|"]
+        lines += [
+            f"## {doc.id} — {doc.meta.title.en}",
+            "",
+            "| passage | words quoted | events | figures | places | not quoted, and why |",
+            "|---|---|---|---|---|---|",
+        ]
         for row in (r for r in coverage_rows(atlas) if r.doc == doc.id):
             events = ", ".join(f"`{e}`" for e in row.events) or "—"
-            lines.append(f"| {row.passage} | {events} | {row.reason} |")
+            figures = "; ".join(row.figures) or "—"
+            places = ", ".join(row.places) or "—"
+            gaps = "; ".join(f"«{_short(w)}» — {why or 'NOT EXPLAINED'}" for w, why in row.gaps) or "—"
+            share = f"{row.quoted} of {row.words}"
+            lines.append(f"| {row.passage} | {share} | {events} | {_cell(figures)} | {places} | {_cell(gaps)} |")
         lines.append("")
     return "\n".join(lines)
 

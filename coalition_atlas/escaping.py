@@ -5,7 +5,7 @@ context it lands in, and only here.
 context            how
 =================  ==========================================================================
 HTML template      Jinja's autoescape (``templating``): element text and attribute values.
-HTML in Python     :func:`esc` — the same five characters (``& < > " '``) as references, for
+HTML in Python     :func:`esc` — the same five characters (``& < > " '``) and line breaks as references, for
                    the few strings still built in Python (SVG marks, Plotly labels, popups).
 Plotly text        ``esc(text, "plotly")``: Plotly's label/hover mini-HTML decodes only a few
                    named entities (``&quot;`` would show), and quotes need none in text.
@@ -13,7 +13,8 @@ folium literal     ``esc(text, "js-template")``: HTML that folium writes inside 
                    template literal and compiles again as Jinja — also ``\\`` `` ` `` ``$``
                    ``{`` ``}`` as character references (the HTML parser turns them back).
 script data        :func:`script_json`, which is also the templates' ``|tojson``.
-Markdown           :func:`md` (Streamlit labels, ``st.markdown``): Markdown taken literally.
+Markdown           :func:`md` (Streamlit labels, toasts, ``st.markdown``): Markdown taken
+                   literally: every ASCII punctuation sign escaped, line breaks as spaces.
 =================  ==========================================================================
 
 This module never imports streamlit.
@@ -37,7 +38,10 @@ def esc(text: object, context: Context = "html") -> str:
     """``text`` as HTML text or an attribute value in ``context`` (see the module's table)."""
     if context == "plotly":
         return html.escape(str(text), quote=False)
-    out = html.escape(str(text), quote=True)
+    # line breaks as character references too: most HTML goes through st.markdown(…,
+    # unsafe_allow_html=True), where a blank line would end the HTML block and let the rest
+    # be read as Markdown (links, images, KaTeX)
+    out = html.escape(str(text), quote=True).replace("\r", "&#13;").replace("\n", "&#10;")
     if context == "js-template":
         # folium: nothing can end the literal, interpolate ``${…}``, or be read as Jinja
         # (``{{ … }}`` would run on the server, ``{#`` would break the page)
@@ -55,7 +59,16 @@ def script_json(obj: object) -> str:
     return _STRING.sub(lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
 
 
+# Every ASCII punctuation sign (CommonMark lets each be backslash-escaped): Markdown's own,
+# `$` (KaTeX), `:` (`:red[…]`, `:material/…:`, emoji shortcodes, and the `://` of GFM autolinks),
+# `.` and `@` (`www.x.org` and `a@b.org` autolinks), `&` (entities), `<` (HTML, `<https://…>`).
+_MD_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
+_MD_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+
+
 def md(text: object) -> str:
-    """Text for Streamlit Markdown (labels, ``st.markdown``) taken literally: Markdown
-    punctuation, ``$`` (LaTeX) and ``:`` (``:red[…]``, ``:material/…:``) backslash-escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    """Text for Streamlit Markdown (toasts, labels, headers, expanders, radio options,
+    ``st.markdown``, ``st.error``) taken literally, in one line: every ASCII punctuation sign
+    backslash-escaped (so no link, image, autolink, KaTeX, colour, directive or HTML survives),
+    line breaks made spaces (no new block: list, heading, quote, indented code)."""
+    return _MD_SIGN.sub(r"\\\1", _MD_BREAK.sub(" ", str(text)))

@@ -8,8 +8,12 @@ grammar (``--country IRQ,SYR`` is ``?country=IRQ,SYR``).
 CSV (``events_csv``): UTF-8 with a BOM (spreadsheet programs then read the Arabic right), one
 row per event in date order, CRLF line ends. Lists are joined with `` | ``; a citation reads
 ``doc:paragraph «quote» — translation``, a figure ``qualifier value unit «of, Arabic» — of,
-English``. Any cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets
-a leading apostrophe, so that no spreadsheet runs it as a formula.
+English``. No spreadsheet may run a cell as a formula, whether it reads the file with ``,`` or
+with ``;`` as separator (the default of many European locales): at the start of every cell,
+and after every ``;`` in it (where a ``;`` reader starts a cell), a leading apostrophe goes
+before any text whose first visible sign is ``=``, ``+``, ``-``, ``@`` (or their full-width and
+small forms), past any white space, quotes, controls and invisible characters; a cell starting
+with a tab or a carriage return gets one too. Every cell holding ``;`` is quoted.
 
 GeoJSON (``events_geojson``, RFC 7946): one Point feature per (event, place) pair, in date
 order. An event that names no place (two thirds of the record: statements, meetings' agendas)
@@ -31,6 +35,7 @@ import csv
 import io
 import json
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -51,6 +56,7 @@ CSV_COLUMNS = (
 )
 JOIN = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset("=+-@\u2212")  # and whatever NFKC folds to them (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)
 
 
 # --- one event as flat text ----------------------------------------------------------------------
@@ -82,10 +88,24 @@ def event_fields(event: Event) -> dict[str, str]:
     }
 
 
+def _starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: its first sign past white space,
+    quotes, controls and invisible (format) characters is = + - @ or a full-width form of one."""
+    for ch in text:
+        if ch.isspace() or ch == '"' or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            continue
+        return ch in _TRIGGERS or unicodedata.normalize("NFKC", ch)[:1] in _TRIGGERS
+    return False
+
+
 def csv_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading apostrophe before = + - @ tab CR."""
+    """A cell every spreadsheet shows as text, read with ``,`` or ``;`` as separator (see the
+    module's doc): an apostrophe before each start of a cell that could begin a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    parts = text.split(";")
+    guarded = ["'" + part if _starts_formula(part) or (i == 0 and part.startswith(_FORMULA_START)) else part
+               for i, part in enumerate(parts)]
+    return ";".join(guarded)
 
 
 # --- the formats -----------------------------------------------------------------------------
@@ -93,7 +113,8 @@ def csv_cell(value: object) -> str:
 def events_csv(events: Iterable[Event]) -> bytes:
     """The events as CSV bytes: UTF-8 with BOM, header row, one row per event."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
+    # ";" in a cell is quoted too (csv.QUOTE_MINIMAL quotes only for the "," it writes with)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for event in ordered(events):
         fields = event_fields(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from .models import PartialDate
 
@@ -26,6 +26,19 @@ class PlaceStatus(BaseModel):
     en: Annotated[str, Field(min_length=1)]
 
 
+NOT_STATED = "not stated"
+
+
+def _liberation(value: object) -> object:
+    """``liberated`` is ``true`` only where a document says the place was freed; otherwise
+    "not stated" (no document says it was not). Read as a bool: True, or False for "not stated"."""
+    if value is True:
+        return True
+    if value == NOT_STATED:
+        return False
+    raise ValueError(f'write true (a document says the place was freed) or "{NOT_STATED}", never false or a guess')
+
+
 class Place(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -34,12 +47,13 @@ class Place(BaseModel):
     name_en: Annotated[str, Field(min_length=1)]
     country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None
     kind: Literal["city", "town", "region"]
-    liberated: bool
+    liberated: Annotated[bool, BeforeValidator(_liberation)]  # True: a status item says it was freed
     status: list[PlaceStatus]
     coord_source: str = ""
     coord_note: str = ""
-    lon: float = 0.0
-    lat: float = 0.0
+    # finite degrees on the globe (strict: no text, no true/false; NaN, Infinity, 1e400 refused)
+    lon: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-180, le=180)] = 0.0
+    lat: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-90, le=90)] = 0.0
 
     def name(self, lang: str) -> str:
         return self.name_ar if lang == "ar" else self.name_en

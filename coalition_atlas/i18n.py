@@ -77,6 +77,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_table": ("جدول الأحداث", "Event table"),
     "headline_figures": ("أرقام من الوثائق", "Figures the documents state"),
     "notice_params": ("تم تجاهل بعض معاملات الرابط: {what}", "Some link parameters were ignored: {what}"),
+    "notice_unknown_params": ("{n} معامل غير معروف", "{n} unknown"),
+    "more_problems": ("و{n} مشكلة أخرى", "and {n} more"),
     "timeline_and_map": ("الزمان والمكان معاً", "When and where, together"),
     "overview_hint": (
         "اختر حدثاً على الخط الزمني لترى أماكنه على الخريطة، أو مكاناً على الخريطة لترى أحداثه على الخط الزمني.",
@@ -152,7 +154,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "المفاتيح: → أو PageDown للتالية، ← أو PageUp للسابقة، Home للأولى، End للأخيرة (خارج الخريطة).",
         "Keys: → or PageDown next, ← or PageUp previous, Home first, End last (outside the map).",
     ),
-    "notice_unknown_tour": ("لا جولة باسم «{tour}»؛ تُعرض جولة «{default}».", "There is no tour '{tour}'; showing '{default}'."),
+    "notice_unknown_tour": ("لا جولة بالاسم الوارد في الرابط؛ تُعرض جولة «{default}».", "The link names no known tour; showing '{default}'."),
     "notice_step_clamped": (
         "لا خطوة {step} في هذه الجولة (عدد خطواتها {total})؛ تُعرض الخطوة {shown}.",
         "There is no step {step} in this tour (it has {total}); showing step {shown}.",

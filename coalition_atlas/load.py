@@ -4,6 +4,7 @@ the gazetteer. Every problem is reported, located as FILE:LINE:COL, with how to 
 from __future__ import annotations
 
 import difflib
+import math
 import os
 from collections.abc import Callable
 import itertools
@@ -21,7 +22,7 @@ from .gazetteer import Place
 from .models import Event, allowed_values, model_at
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
-from .translations import all_translation_problems
+from .translations import all_translation_problems, check_quote_translation
 from .yamlpos import Located, read_json_unlocated, read_located
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,7 @@ def _explain(
     loc = prefix + tuple(err["loc"])
     kind, field = err["type"], _field_name(loc)
     given = err.get("input")
+    shown = _short(str(given), 60)  # what was written, never more than a line of it
     if kind == "extra_forbidden":
         model = owner(loc[:-1])
         fields = list(model.model_fields) if model else []
@@ -119,7 +121,7 @@ def _explain(
     if kind == "literal_error":
         model = owner(loc[:-1])
         choices = allowed_values(model.model_fields[field].annotation) if model and field in model.model_fields else ()
-        return src.problem(loc, f"unknown {field} '{given}'", _suggest(given, choices) if choices else err["msg"])
+        return src.problem(loc, f"unknown {field} '{shown}'", _suggest(given, choices) if choices else err["msg"])
     if kind == "string_too_short" or (kind == "too_short" and field == "sources"):
         if field in _LANG_NAMES:
             return src.problem(loc, f"the {_LANG_NAMES[field]} text of '{_field_name(loc[:-1])}' is empty", "write it")
@@ -130,13 +132,19 @@ def _explain(
         return src.problem(loc, "there are no events", "add at least one event under `events:`")
     if kind == "string_pattern_mismatch":
         if field == "id":
-            return src.problem(loc, f"id '{given}' is not kebab-case", "use lower-case letters, digits and hyphens")
+            return src.problem(loc, f"id '{shown}' is not kebab-case", "use lower-case letters, digits and hyphens")
         if field == "date":
-            return src.problem(loc, f"'{given}' is not a date", "write YYYY, YYYY-MM or YYYY-MM-DD")
+            return src.problem(loc, f"'{shown}' is not a date", "write YYYY, YYYY-MM or YYYY-MM-DD")
         if "countries" in loc:
-            return src.problem(loc, f"'{given}' is not an ISO 3166-1 alpha-3 code", "write three capitals, e.g. IRQ")
+            return src.problem(loc, f"'{shown}' is not an ISO 3166-1 alpha-3 code", "write three capitals, e.g. IRQ")
     if kind == "value_error" and field == "date":
-        return src.problem(loc, f"impossible date '{given}': {err['ctx']['error']}", "write a date that exists")
+        return src.problem(loc, f"impossible date '{shown}': {err['ctx']['error']}", "write a date that exists")
+    if kind == "finite_number":
+        return src.problem(loc, f"'{field}' is not a finite number", "write a number (not NaN, Infinity or 1e400)")
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        return src.problem(loc, f"'{field}' {shown} is out of range: {err['msg'].lower()}", "write a value in range")
+    if kind == "string_too_long":
+        return src.problem(loc, f"'{field}' is too long ({len(str(given)):,} characters)", err["msg"].lower())
     expected = {
         "dict_type": "a mapping (`key: value` lines or `{…}`)",
         "list_type": "a list (`[…]` or `- ` items)",
@@ -233,18 +241,55 @@ def read_places(path: Path, documents: dict[str, Document]) -> tuple[dict[str, P
     return _places_of(read_located(raw, path.name), documents)
 
 
+def _point(feature: dict, i: int, src: Located) -> tuple[tuple[float, float] | None, list[Problem]]:
+    """A feature's (lon, lat), or the problems of its geometry: a GeoJSON Point of two finite
+    numbers on the globe is the only shape a place has."""
+    loc = ("features", i, "geometry")
+    geometry = feature.get("geometry")
+    how = 'write `"geometry": {"type": "Point", "coordinates": [LONGITUDE, LATITUDE]}`'
+    if not isinstance(geometry, dict):
+        return None, [src.problem(loc, "the place has no Point geometry", how)]
+    if geometry.get("type") != "Point":
+        kind = geometry.get("type")
+        said = f"'{str(kind)[:40]}'" if isinstance(kind, str) else "no type"
+        return None, [src.problem(loc + ("type",), f"geometry of {said}: a place is a Point", how)]
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list) or len(coords) != 2:
+        return None, [src.problem(loc + ("coordinates",), "coordinates must be two numbers", "write [LONGITUDE, LATITUDE]")]
+    out = []
+    for j, (value, name, limit) in enumerate(zip(coords, ("longitude", "latitude"), (180, 90))):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, [src.problem(loc + ("coordinates", j), f"the {name} is not a number", "write degrees, e.g. 43.13")]
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            return None, [src.problem(loc + ("coordinates", j), f"the {name} {str(value)[:30]} is not between -{limit} and {limit}",
+                                      "write degrees (WGS 84), longitude first")]
+        out.append(float(value))
+    return (out[0], out[1]), []
+
+
 def _places_of(src: Located, documents: dict[str, Document]) -> tuple[dict[str, Place], list[Problem]]:
     problems: list[Problem] = []
     places: dict[str, Place] = {}
-    features = src.data.get("features", []) if isinstance(src.data, dict) else []
+    data = src.data
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(features, list):
+        return places, [src.problem((), "the gazetteer is not a GeoJSON FeatureCollection",
+                                    'write `{"type": "FeatureCollection", "features": [...]}`')]
     for i, feature in enumerate(features):
         loc = ("features", i, "properties")
-        props = dict(feature.get("properties") or {})
-        coords = (feature.get("geometry") or {}).get("coordinates") or [0.0, 0.0]
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            problems.append(src.problem(loc[:2] + (("properties",) if isinstance(feature, dict) else ()),
+                                        "a feature must be a mapping with `properties`", "see the gazetteer's first feature"))
+            continue
+        point, bad = _point(feature, i, src)
+        problems += bad
+        props = {k: v for k, v in feature["properties"].items() if k not in ("lon", "lat")}
         try:
-            place = Place.model_validate({**props, "lon": coords[0], "lat": coords[1]})
+            place = Place.model_validate({**props, "lon": point[0], "lat": point[1]} if point else props)
         except ValidationError as exc:
             problems += _errors(exc, loc, src)
+            continue
+        if point is None:
             continue
         if place.id in places:
             problems.append(src.problem(loc + ("id",), f"duplicate place id '{place.id}'", "rename one"))
@@ -289,6 +334,10 @@ def _check_references(
         bad = check_quote(documents, str(ref["doc"]), str(ref["paragraph"]), str(ref["quote"]))
         if bad is None:
             verified += 1
+            if isinstance(ref.get("translation"), str) and not ref.get("translation_note"):
+                differs = check_quote_translation(documents.get(str(ref["doc"])), str(ref["paragraph"]), ref["translation"])
+                if differs:
+                    problems.append(src.problem(loc + ("sources", j, "translation"), *differs))
             continue
         field = "doc" if bad[0].startswith("unknown document") else "paragraph" if "has no paragraph" in bad[0] else "quote"
         problems.append(src.problem(loc + ("sources", j, field), *bad))

@@ -616,8 +616,10 @@ def event_map(
     selected_place: str | None = None,
     selected_event: str | None = None,
     online_tiles: bool = False,
+    fit: bool = True,
 ) -> folium.Map:
-    """The map of ``events``: their places on the country outlines, ready for st_folium."""
+    """The map of ``events``: their places on the country outlines, ready for st_folium.
+    ``fit=False``: no view fitted to the places (the caller sets it, as the presenter does)."""
     events = list(events)
     counts = places_of(events, atlas)
     highlighted = highlighted_places(atlas, selected_place, selected_event)
@@ -631,7 +633,7 @@ def event_map(
         tiles=None, location=list(points[0]) if single else [33.0, 40.0],
         zoom_start=SINGLE_PLACE_ZOOM if single else 4, min_zoom=2, control_scale=True,
     )
-    if not single:  # the events' places, or (none) the region
+    if fit and not single:  # the events' places, or (none) the region
         m.fit_bounds(_bounds(points) if points else REGION_BOUNDS, padding_top_left=FIT_PADDING,
                      padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
     m.get_root().header.add_child(Element(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")

@@ -10,9 +10,10 @@ import calendar
 import datetime as dt
 import functools
 import re
+from fractions import Fraction
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from .vocabulary import CATEGORIES, DATINGS, QUALIFIERS, UNITS
 
@@ -21,7 +22,14 @@ Dating = Literal[tuple(DATINGS)]  # type: ignore[valid-type]
 Unit = Literal[UNITS]  # type: ignore[valid-type]
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: \d would also take "٢٠١٧" and "２０１７" (and Python's int() reads them)
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+#: the years a record, a URL or a document may name: the documents speak of 2012 to 2019;
+#: outside these bounds a date is a typo (0000, 9999), and exports, Plotly and Streamlit's
+#: widgets would fail on it (Streamlit's slider stops at 1684 and 2255)
+YEAR_MIN, YEAR_MAX = 1900, 2100
+#: the largest figure a document may state (the record's largest: two billion)
+FIGURE_MAX = 1e15
 KEBAB = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -57,6 +65,8 @@ def check_partial_date(text: str) -> str:
     if not m:
         raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(g) if g else None for g in m.groups())
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValueError(f"the year {year:04d} is outside {YEAR_MIN}–{YEAR_MAX}")
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"there is no month {month:02d}")
     if day is not None:
@@ -66,7 +76,22 @@ def check_partial_date(text: str) -> str:
     return text
 
 
-PartialDate = Annotated[str, BeforeValidator(_as_date_text), Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+PartialDate = Annotated[
+    str, BeforeValidator(_as_date_text), Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"), AfterValidator(check_partial_date)
+]
+
+
+def _full_day(value: object) -> object:
+    """A document's date: YYYY-MM-DD text (not a number of seconds, not another script's digits)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("write the date as YYYY-MM-DD")
+    check_partial_date(value)
+    return dt.date.fromisoformat(value)
+
+
+Day = Annotated[dt.date, BeforeValidator(_full_day)]
 
 
 @functools.lru_cache(maxsize=8192)  # pure, and called for every event on every run (start, end)
@@ -83,11 +108,46 @@ def date_bounds(text: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
+def _fraction(value: object) -> object:
+    """A fraction is written as the text says it: "1/3", not 0.333."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*/\s*[0-9]+\s*", value):
+        num, den = (int(p) for p in value.split("/"))
+        if den == 0:
+            raise ValueError("a fraction cannot have 0 below the line")
+        return num / den
+    return value
+
+
 class Figure(_Strict):
-    value: float
+    """A figure a text states: a value (a fraction as "1/3"), or, where the text gives only
+    words («عشرات الآلاف»), those ``words`` with the qualifier ``order-of`` and no value."""
+
+    # finite, in range, a number or a fraction's text (strict: no other text, no true/false)
+    value: Annotated[
+        Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=FIGURE_MAX)] | None, BeforeValidator(_fraction)
+    ] = None
+    words: Bilingual | None = None
     unit: Unit
     qualifier: Qualifier = "exactly"
     of: Bilingual
+
+    @model_validator(mode="after")
+    def _value_or_words(self) -> "Figure":
+        if (self.value is None) == (self.words is None):
+            raise ValueError("write either `value:` (a number) or `words:` (the text's words, with `qualifier: order-of`)")
+        if (self.words is not None) != (self.qualifier == "order-of"):
+            raise ValueError("`words:` goes with `qualifier: order-of`, and `order-of` with `words:`")
+        if self.unit == "fraction" and self.value is not None and self.fraction is None:
+            raise ValueError(f"{self.value:g} is not a simple fraction: write it as the text says it, e.g. \"1/3\"")
+        return self
+
+    @property
+    def fraction(self) -> tuple[int, int] | None:
+        """(numerator, denominator) of a fraction figure, e.g. (1, 3); None otherwise."""
+        if self.unit != "fraction" or self.value is None:
+            return None
+        f = Fraction(self.value).limit_denominator(100)
+        return (f.numerator, f.denominator) if abs(float(f) - self.value) < 1e-12 else None
 
 
 class SourceRef(_Strict):
@@ -95,6 +155,8 @@ class SourceRef(_Strict):
     paragraph: Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
     quote: NonEmpty
     translation: NonEmpty
+    # why the translation is not the passage's own English (sources/<doc>/translation.en.yaml)
+    translation_note: NonEmpty | None = None
 
 
 class Event(_Strict):
@@ -109,11 +171,6 @@ class Event(_Strict):
     people: list[Bilingual] = []
     figures: list[Figure] = []
     sources: Annotated[list[SourceRef], Field(min_length=1)]
-
-    @field_validator("date")
-    @classmethod
-    def _real_date(cls, v: str) -> str:
-        return check_partial_date(v)
 
     @property
     def start(self) -> dt.date:
@@ -136,7 +193,7 @@ class Record(_Strict):
 NESTED: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
     Record: {"events": Event},
     Event: {"title": Bilingual, "summary": Bilingual, "people": Bilingual, "figures": Figure, "sources": SourceRef},
-    Figure: {"of": Bilingual},
+    Figure: {"of": Bilingual, "words": Bilingual},
 }
 
 

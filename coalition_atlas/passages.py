@@ -52,7 +52,7 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _text_html(text: str) -> str:
-    return esc(text).replace("\r\n", "\n").replace("\n", "<br>")
+    return esc(text.replace("\r\n", "\n")).replace("&#10;", "<br>")
 
 
 def highlighted_html(text: str, spans: list[tuple[int, int]]) -> str:

@@ -38,21 +38,31 @@ def figure_text(figure: Figure, lang: Lang | None) -> str:
     ``lang``, in the record's own words for the exports: ``more-than 60 percent «…» — …``
     (the value as written, no rounding)."""
     value = figure.value
-    if lang is None:
-        exact = int(value) if float(value).is_integer() else value  # 2000000000, not 2e+09
+    if lang is None:  # the record's own words, for the exports
+        if figure.words is not None:  # words, not a number: «عشرات الآلاف» tens of thousands
+            exact: object = f"«{figure.words.ar}» {figure.words.en}"
+        elif figure.fraction:
+            exact = "/".join(map(str, figure.fraction))  # 1/3, not 0.333…
+        else:
+            exact = int(value) if float(value).is_integer() else value  # 2000000000, not 2e+09
         return f"{figure.qualifier} {exact} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
-    number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    if figure.unit == "fraction":
-        number = {0.5: "½", 0.333: "⅓", 0.3333: "⅓"}.get(round(value, 4), f"{value:g}")
+    if figure.words is not None:  # the text gives words, not a number: «عشرات الآلاف»
+        number = figure.words.get(lang)
+    elif figure.fraction:
+        number = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}.get(figure.fraction, "/".join(map(str, figure.fraction)))
+    else:
+        number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
     unit = {
         "percent": "%",
-        "usd": " USD" if lang == "en" else " دولار",
+        "usd": " USD" if lang == "en" else " دولار أمريكي",
+        "dollars": " dollars" if lang == "en" else " دولار",
         "km2": " km²" if lang == "en" else " كم²",
     }.get(figure.unit, "")
     qualifier = {
         "more-than": ("أكثر من ", "more than "),
         "at-least": ("ما لا يقل عن ", "at least "),
         "about": ("حوالي ", "about "),
+        "nearly": ("ما يقرب من ", "nearly "),
     }.get(figure.qualifier, ("", ""))
     prefix = qualifier[0] if lang == "ar" else qualifier[1]
     return f"{prefix}{number}{unit} — {figure.of.get(lang)}"

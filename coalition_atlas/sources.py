@@ -25,10 +25,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-from ruamel.yaml import YAML
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .models import Bilingual
+from .models import Bilingual, Day
 from .problems import Problem, RecordError
 from .yamlpos import Located, read_located
 
@@ -56,13 +55,15 @@ class DocumentMeta(BaseModel):
 
     id: str
     kind: Literal["statement", "news-report"]
-    date: date
+    date: Day
     place: str
     title: Bilingual
     origin: Bilingual
     layout: Literal["numbered", "article"]
     chrome: tuple[str, ...] = ()
     uncited: dict[str, str] = {}  # passage id -> why no event cites it
+    # passage id -> {verbatim words no event quotes: why} (docs/coverage.md shows them)
+    unquoted: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,51 @@ def parse_article(text: str, chrome: tuple[str, ...] = ()) -> list[tuple[str, st
 _LAYOUTS = {"numbered": parse_numbered, "article": parse_article}
 
 
+def _meta_owner(loc: tuple) -> type[BaseModel] | None:
+    """The model of meta.yaml holding the field at ``loc`` (for suggestions)."""
+    return DocumentMeta if len(loc) <= 1 else Bilingual if loc[0] in ("title", "origin") else None
+
+
+def read_meta(raw: bytes | str, name: str) -> DocumentMeta:
+    """A document's meta.yaml through the one safe reader (yamlpos), its shape checked: the
+    metadata, or RecordError with every problem located."""
+    from .load import _errors  # load imports this module
+
+    src = read_located(raw, name)
+    if not isinstance(src.data, dict):
+        raise RecordError([src.problem((), "meta.yaml holds no mapping", "start it with `id:`, `kind:`, `date:` (see sources/*/meta.yaml)")])
+    try:
+        return DocumentMeta.model_validate(src.data)
+    except ValidationError as exc:
+        raise RecordError(_errors(exc, (), src, _meta_owner, "sources/washington-2017/meta.yaml")) from None
+
+
+def _read_text(path: Path, name: str) -> str:
+    """A document's text.txt: UTF-8, within the reader's size limit."""
+    from .yamlpos import MAX_BYTES
+
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RecordError([Problem(name, 1, 1, f"cannot read the file ({err.strerror})", f"check that {path} exists")]) from None
+    if len(raw) > MAX_BYTES:
+        raise RecordError([Problem(name, 1, 1, f"the file is {len(raw) / 1e6:.1f} MB", "check that this is the document")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise RecordError([Problem(name, line, 1, "the text is not UTF-8", "save it as UTF-8")]) from None
+
+
 def load_document(folder: Path) -> Document:
-    yaml = YAML(typ="safe", pure=True)
-    meta = DocumentMeta.model_validate(yaml.load((folder / "meta.yaml").read_text("utf-8")))
-    text = (folder / "text.txt").read_text("utf-8")
+    meta_path = folder / "meta.yaml"
+    name = f"sources/{folder.name}/meta.yaml"
+    try:
+        raw = meta_path.read_bytes()
+    except OSError as err:
+        raise RecordError([Problem(name, 1, 1, f"cannot read the file ({err.strerror})", f"check that {meta_path} exists")]) from None
+    meta = read_meta(raw, name)
+    text = _read_text(folder / "text.txt", f"sources/{folder.name}/text.txt")
     parts = _LAYOUTS[meta.layout](text, meta.chrome)
     passages = tuple(Passage(meta.id, pid, body, i) for i, (pid, body) in enumerate(parts))
     return Document(meta, passages, folder)

@@ -229,17 +229,19 @@ def position(tours: Sequence[Tour], atlas: Atlas, state: ViewState) -> Position:
     step, clamped = clamp_step(None if unknown else state.step, len(stops))
     said = []
     if unknown:
-        said.append(("notice_unknown_tour", {"tour": str(state.tour)[:40], "default": tour.title}))
+        said.append(("notice_unknown_tour", {"default": tour.title}))  # the URL's id is not repeated
     if clamped:
         said.append(("notice_step_clamped", {"step": state.step, "total": len(stops), "shown": step}))
     return Position(tour, tuple(stops), step, tuple(said))
 
 
 def notices(pos: Position, lang: Lang) -> list[str]:
-    """The position's notices, said in ``lang``."""
+    """The position's notices, said in ``lang``, for a toast (Markdown): every value from the
+    data taken literally (``render.md``), nothing from the URL but numbers."""
     from .i18n import t
+    from .render import md
 
-    return [t(key, lang, **{k: (v.get(lang) if isinstance(v, Bilingual) else v) for k, v in values.items()})
+    return [t(key, lang, **{k: md(v.get(lang)) if isinstance(v, Bilingual) else v for k, v in values.items()})
             for key, values in pos.notices]
 
 
@@ -332,6 +334,10 @@ PRESENTER_CSS = """
 [data-testid="stMainBlockContainer"] { height: 100vh; box-sizing: border-box; display: flex; flex-direction: column; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; }
 [data-testid="stLayoutWrapper"]:has(> .st-key-ca_strip) { flex: 1 1 0; min-height: 0; }
+/* st.fragment wraps the bar, the text and the strip in a block of its own: the column goes through it */
+[data-testid="stLayoutWrapper"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > .st-key-ca_strip) {
+  flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
+[data-testid="stVerticalBlock"]:has(> [data-testid="stLayoutWrapper"] > .st-key-ca_strip) { flex: 1 1 0; min-height: 0; }
 .st-key-ca_strip > [data-testid="stLayoutWrapper"] { flex: 1 1 0; min-height: 0; }
 .st-key-ca_strip, .st-key-ca_strip [data-testid="stHorizontalBlock"], .st-key-ca_strip [data-testid="stColumn"],
 .st-key-ca_strip [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100%; min-height: 0; }
@@ -466,15 +472,11 @@ def tour_map(atlas: Atlas, stops: Sequence[Stop], lang: Lang) -> folium.Map:
     """The places of the tour's events, drawn once for the whole tour; each step only rings its
     places (``maps.selection_layer``) and moves the view (:func:`map_view`)."""
     from branca.element import Element
-    from folium.map import FitBounds
 
     from .maps import event_map
 
-    m = event_map(atlas, [s.event for s in stops], lang)
+    m = event_map(atlas, [s.event for s in stops], lang, fit=False)  # the view is the step's (map_view)
     m.get_root().header.add_child(Element(f"<style>{PRESENTER_MAP_CSS}</style>"), name="ca_presenter_style")
-    for name, child in list(m._children.items()):  # the view is the step's (map_view), set after drawing
-        if isinstance(child, FitBounds):
-            del m._children[name]
     return m
 
 

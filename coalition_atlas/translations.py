@@ -9,12 +9,13 @@ sides), and the English writes no number in digits that the Arabic does not.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from .problems import Problem
-from .sources import TRANSLATION_FILE, Document, read_translation_file, translation_file_name
+from .sources import TRANSLATION_FILE, Document, normalize_ws, read_translation_file, translation_file_name
 
 # Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…) digits, the Arabic decimal and
 # thousands separators, mapped to what the English writes.
@@ -140,3 +141,45 @@ def _problems(doc: Document, src, read_problems: tuple) -> tuple[Problem, ...]:
 def all_translation_problems(documents: dict[str, Document]) -> list[Problem]:
     """The problems of every document's translation."""
     return [p for doc in documents.values() for p in translation_problems(doc)]
+
+
+# --- quote translations in events.yaml ------------------------------------------------------------
+
+def _same_start(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def stands_in(translation: str, passage_translation: str) -> bool:
+    """Whether a quote's translation stands in its passage's translation, white space aside
+    (and the case of its first letter: a quote may start mid-sentence)."""
+    needle = _same_start(normalize_ws(translation))
+    hay = normalize_ws(passage_translation)
+    return bool(needle) and (needle in hay or needle in _lower_starts(hay))
+
+
+def _lower_starts(text: str) -> str:
+    """``text`` with the first letter of every sentence lower-cased."""
+    return re.sub(r"(^|[.:;!?]\s+)([A-Z])", lambda m: m.group(1) + m.group(2).lower(), text)
+
+
+def closest_stretch(hay: str, needle: str) -> str:
+    """The stretch of ``hay`` closest to ``needle`` (for a hint)."""
+    match = difflib.SequenceMatcher(None, hay, needle, autojunk=False).find_longest_match(0, len(hay), 0, len(needle))
+    start = max(0, match.a - match.b)
+    return hay[start : start + len(needle)]
+
+
+def check_quote_translation(doc: Document | None, paragraph: str, translation: str) -> tuple[str, str] | None:
+    """None if a quote's translation agrees with its passage's translation; else (what, fix).
+    Nothing is said when the passage or its translation is missing: other checks say that."""
+    if doc is None:
+        return None
+    theirs = doc.translation(paragraph)
+    if not theirs or stands_in(translation, theirs):
+        return None
+    near = closest_stretch(normalize_ws(theirs), normalize_ws(translation))
+    near = near if len(near) <= 70 else near[:69] + "…"
+    return (
+        f"the translation differs from {doc.id} passage {paragraph}'s translation in {TRANSLATION_FILE}",
+        f"closest there: “{near}” — use the same words, or say why in `translation_note:`",
+    )

@@ -12,15 +12,21 @@ tour=<id> · step=<n>
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from .i18n import LANGS, Lang
 from .load import Atlas
+from .models import YEAR_MAX, YEAR_MIN
 from .vocabulary import CATEGORIES
 
 KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step")
 MAX_PARAM = 400  # characters: longer values are not ours
+# Dates a URL may ask for: the record's years (models.YEAR_MIN…YEAR_MAX). Outside them, a date
+# means nothing here, and widgets cannot draw it (Streamlit's slider stops at 1684 and 2255).
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only ("٢٠١٧" is not a date here)
+_STEP = re.compile(r"[0-9]{1,5}")  # ASCII: str.isdigit() also says yes to "²" and "٣"
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,12 @@ def _date(raw: str, name: str, bad: list[str]) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw[:10]) if len(raw) == 10 else dt.date.fromisoformat(raw)
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError(raw)
+        day = dt.date.fromisoformat(raw)
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            raise ValueError(raw)
+        return day
     except ValueError:
         bad.append(f"{name}={raw[:40]}")
         return None
@@ -123,13 +134,30 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
         passage = None
     step = None
     if raw.get("step"):
-        if raw["step"].isdigit() and len(raw["step"]) < 6:
+        if _STEP.fullmatch(raw["step"]):
             step = int(raw["step"])
         else:
             bad.append(f"step={raw['step'][:40]}")
     return state.with_(
         event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, notices=tuple(bad)
     )
+
+
+def ignored_names(notices: Iterable[str]) -> tuple[tuple[str, ...], int]:
+    """What a notice may say of the ignored parameters: the names of known ones (never a value,
+    never a key the URL made up: a toast is Markdown, and a link's text is anyone's), and how
+    many unknown keys there were."""
+    names: list[str] = []
+    unknown = 0
+    for notice in notices:
+        if notice == "from>to":
+            found = ["from", "to"]
+        else:
+            key, sep, _ = notice.partition("=")
+            found = [key] if sep and key in KNOWN else []
+            unknown += not found
+        names += [n for n in found if n not in names]
+    return tuple(names), unknown
 
 
 def to_params(state: ViewState) -> dict[str, str]:
@@ -153,3 +181,22 @@ def to_params(state: ViewState) -> dict[str, str]:
     if state.step is not None:
         out["step"] = str(state.step)
     return out
+
+
+GLOBAL = ("lang", "country", "category", "source", "from", "to")  # kept from page to page
+PAGE_KEYS = ("event", "place", "doc", "p", "tour", "step")  # what one page shows
+
+
+def follow_link(current: ViewState, params: Mapping[str, str], atlas: Atlas) -> ViewState:
+    """The view a link of the app leads to from ``current``: what the page shows (event, place,
+    document and passage, tour and step) from the link; the language and the filters from the
+    link where it names them, otherwise kept (a link drawn on a filtered page carries no
+    filters; a new page load would have lost them)."""
+    linked = parse_params(params, atlas)
+    keep = {
+        "lang": current.lang, "country": current.countries, "category": current.categories,
+        "source": current.docs, "from": current.start, "to": current.end,
+    }
+    fields = {"lang": "lang", "country": "countries", "category": "categories", "source": "docs", "from": "start", "to": "end"}
+    changes = {fields[k]: keep[k] for k in GLOBAL if k not in params}
+    return linked.with_(**changes)

@@ -47,5 +47,8 @@ DATINGS: Final[dict[str, tuple[str, str, str]]] = {
     "planned": ("مُعلن عنه", "announced for that date", "announced for that date; the document does not say it happened"),
 }
 
-UNITS: Final[tuple[str, ...]] = ("percent", "fraction", "usd", "km2", "people", "fighters", "years", "count")
-QUALIFIERS: Final[tuple[str, ...]] = ("exactly", "more-than", "at-least", "about")
+# usd: «دولار أمريكي» (the text says US dollars); dollars: «دولار» with no country named
+UNITS: Final[tuple[str, ...]] = ("percent", "fraction", "usd", "dollars", "km2", "people", "fighters", "years", "count")
+# nearly: just under («ما يقرب من»), not "about"; order-of: the text gives only words, no number
+# («عشرات الآلاف», tens of thousands): the figure keeps those words and no value
+QUALIFIERS: Final[tuple[str, ...]] = ("exactly", "more-than", "at-least", "about", "nearly", "order-of")

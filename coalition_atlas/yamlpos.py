@@ -1,8 +1,13 @@
-"""Read YAML (or JSON) into plain Python values, keeping the line and column of every node.
+"""The one safe reader of every YAML and JSON file the app reads, keeping the line and column
+of every value (events.yaml, tours.yaml, sources/*/meta.yaml, geodata/places.geojson).
 
-ruamel.yaml composes the node tree (every node has its start mark); we turn nodes into
-values ourselves, so that we can refuse what the record never needs and what could hurt:
-duplicate keys, anchors and aliases (alias bombs), custom tags, deep nesting, huge files.
+ruamel.yaml's parser (libyaml's, through ruamel.yaml.clib) turns the text into a stream of
+events; we build plain Python values from it ourselves, one event at a time, with no recursion
+(ruamel's composer recursed: 30,000 nested ``[`` killed the process on signal 11), and refuse
+what the record never needs and what could hurt: duplicate keys, anchors and aliases (alias
+bombs), custom tags, deep nesting, huge files, lists and texts, control and invisible
+characters in any text (NUL, ESC, bidi overrides, zero-width spaces). Every limit gives a
+located problem; problems are capped (problems.MAX_PROBLEMS listed, the rest counted).
 Timestamps stay strings: ``2017-02-30`` is reported by the schema, not by a crash here.
 """
 
@@ -10,19 +15,27 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import BaseResolver
+from ruamel.yaml.events import (
+    DocumentEndEvent, DocumentStartEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, StreamEndEvent, StreamStartEvent,
+)
 
-from .problems import Problem, RecordError
+from .problems import MAX_PROBLEMS, Problem, RecordError
 
+# Limits of every file read (each with its reason): a file past one is refused with a located
+# problem, read in well under 5 s and 500 MB whatever it holds.
 MAX_BYTES = 20 * 1024 * 1024  # the 10,000-event benchmark record is about 17 MB
-MAX_DEPTH = 32  # events.yaml needs 6
+MAX_DEPTH = 32  # events.yaml needs 6; checked as the parser's events arrive, never by recursion
+MAX_ITEMS = 50_000  # items of one list or fields of one mapping (the benchmark: 10,000 events)
+MAX_NODES = 1_000_000  # values in one file (the 10,000-event record has about 460,000)
+MAX_TEXT = 10_000  # characters of one text (the longest in the record: about 400)
+MAX_KEY = 200  # characters of one key
+MAX_NUMBER_TEXT = 40  # signs of one number (more is kept as text, and refused by the schema)
 Path_ = tuple  # a location: ("events", 3, "sources", 0, "quote")
 
 _STD = "tag:yaml.org,2002:"
@@ -55,15 +68,6 @@ class Located:
         return Problem(self.name, line, col, message, hint)
 
 
-def _mark(node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _tag(node) -> str:
-    ctag = node.ctag  # what node.tag would make a str of, without the property
-    return "" if ctag is None else str(ctag)
-
-
 _PLAIN = (  # YAML 1.2 core schema, for plain (unquoted) scalars: we resolve them ourselves
     ("null", re.compile(r"^(?:~|null|Null|NULL|)$")),
     ("bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")),
@@ -72,112 +76,271 @@ _PLAIN = (  # YAML 1.2 core schema, for plain (unquoted) scalars: we resolve the
 )
 
 
-class _NoImplicitTags(BaseResolver):
-    def __init__(self, version=None, loader=None, loadumper=None):  # the signature ruamel calls
-        super().__init__(loadumper=loadumper)
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        # BaseResolver.resolve with no implicit and no path resolvers registered: the default
-        # tag of the node's kind (one shared Tag object, whose str() is then cached)
-        if kind is ScalarNode:
-            return self.DEFAULT_SCALAR_TAG
-        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
-
-
 _NOT_STR_START = frozenset("~nNtTfF0123456789+-.")  # the first characters _PLAIN's patterns can match
+
+
+_PLAIN_ONE = re.compile("(?:" + "|".join(f"(?P<{kind}>{pattern.pattern[1:-1]})" for kind, pattern in _PLAIN) + ")$")
 
 
 def _resolve_plain(value: str) -> str:
     if value and value[0] not in _NOT_STR_START:  # most plain scalars: keys, ids, names
         return "str"
-    return next((kind for kind, pattern in _PLAIN if pattern.match(value)), "str")
+    m = _PLAIN_ONE.match(value)
+    return m.lastgroup if m else "str"
 
 
-def _scalar(node: ScalarNode, tag: str | None = None) -> Any:
-    value = node.value
-    if tag is None:
-        tag = _tag(node)
-    if node.style in ('"', "'", "|", ">") or tag == "!":
-        return value
-    kind = tag[len(_STD) :] if tag.startswith(_STD) else tag
-    if kind == "str" and not node.style:  # plain (the C parser says "" where the Python one says None)
-        kind = _resolve_plain(value)
-    try:
-        if kind == "int":
-            digits = value.replace("_", "")
-            return int(digits, 0) if digits[1:2] in ("x", "o", "b") else int(digits, 10)
-        if kind == "float":
-            return float(value.replace("_", ""))
-    except ValueError:
-        return value
-    if kind == "bool":
-        return value.lower() in ("true", "yes", "on")
-    if kind == "null":
-        return None
-    return value  # str, timestamp (kept as text), anything else
+_STD_SAFE = frozenset(_STD + k for k in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "binary"))
 
 
-class _Converter:
-    def __init__(self, located: Located):
+def _char_class(categories: frozenset[str]) -> str:
+    """A regex character class of every code point in ``categories`` (built once, at import)."""
+    ranges: list[list[int]] = []
+    for cp in (*range(0x20000), *range(0xE0000, 0xE1000)):  # where Cc, Cf, Zl and Zp live
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if unicodedata.category(chr(cp)) in categories and chr(cp) not in "\t\n":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
+
+
+# What no text field may hold: controls (but tab and line feed), format characters (bidi
+# embeddings, overrides, isolates and marks, zero-width spaces and joiners, BOM, soft hyphen),
+# line and paragraph separators, private-use characters. The documents hold none of them.
+_TEXT_BAD = re.compile(_char_class(frozenset(("Cc", "Cf", "Zl", "Zp")))[:-1] + "\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def _bad_char(text: str) -> str | None:
+    """The first character of ``text`` that no text field may hold, or None."""
+    bad = _TEXT_BAD.search(text)
+    return bad.group() if bad else None
+
+
+def describe_char(ch: str) -> str:
+    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'a control character')})"
+
+
+class _Stop(Exception):
+    """A limit is passed: reading stops here (the file is not read further)."""
+
+
+class _Builder:
+    """Python values from the parser's event stream, one event at a time: no recursion at any
+    depth, no alias ever expanded, limits checked as the events arrive."""
+
+    def __init__(self, located: Located, text: str):
         self.out = located
-        self.seen: set[int] = set()
         self.problems: list[Problem] = []
+        self.more = 0
+        self.nodes = 0
 
-    def convert(self, node, loc: Path_, depth: int) -> Any:
-        mark = node.start_mark
-        self.out.values[loc] = (mark.line + 1, mark.column + 1)
-        key = id(node)
-        if key in self.seen:
-            self.problems.append(
-                self.out.problem(loc, "anchors and aliases (&name / *name) are not allowed", "write the value out in full")
-            )
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more += 1
+
+    def stop(self, mark, message: str, hint: str) -> _Stop:
+        self.add(Problem(self.out.name, mark.line + 1, mark.column + 1, message, hint))
+        return _Stop()
+
+    def check_text(self, text: str, mark, what: str = "text") -> bool:
+        if len(text) > MAX_TEXT:
+            self.add(Problem(self.out.name, mark.line + 1, mark.column + 1,
+                             f"{what} of {len(text):,} characters, over the limit of {MAX_TEXT:,}",
+                             "shorten it: no field of the record needs that much"))
+            return False
+        ch = _bad_char(text)
+        if ch is not None:
+            self.add(Problem(self.out.name, mark.line + 1, mark.column + 1,
+                             f"{what} holds the invisible or control character {describe_char(ch)}",
+                             "delete it: write plain text (direction is set by the app)"))
+            return False
+        return True
+
+    def scalar(self, event) -> Any:
+        tag = event.tag
+        value = event.value
+        if tag is not None and tag != "!" and tag not in _STD_SAFE:
+            self.add(Problem(self.out.name, *_at(event), f"custom tag {_short(tag)!r} is not allowed", "remove the tag"))
             return None
-        self.seen.add(key)
-        if depth > MAX_DEPTH:
-            self.problems.append(
-                self.out.problem(loc, f"nesting deeper than {MAX_DEPTH} levels", "events.yaml needs six; check the brackets")
-            )
+        if (len(value) > MAX_TEXT or _TEXT_BAD.search(value)) and not self.check_text(value, event.start_mark):
             return None
-        tag = _tag(node)
-        if tag and not tag.startswith(_STD) and tag != "!":
-            self.problems.append(self.out.problem(loc, f"custom tag {tag!r} is not allowed", "remove the tag"))
+        if event.style in ('"', "'", "|", ">") or tag == "!":
+            return value
+        kind = tag[len(_STD):] if tag else _resolve_plain(value)
+        if kind in ("int", "float") and len(value) > MAX_NUMBER_TEXT:
+            return value  # no number of the record is written with that many signs: the schema says so
+        try:
+            if kind == "int":
+                digits = value.replace("_", "")
+                return int(digits, 0) if digits[1:2] in ("x", "o", "b") else int(digits, 10)
+            if kind == "float":
+                return float(value.replace("_", ""))
+        except ValueError:
+            return value
+        if kind == "bool":
+            return value.lower() in ("true", "yes", "on")
+        if kind == "null":
             return None
-        if isinstance(node, ScalarNode):
-            return _scalar(node, tag)
-        if isinstance(node, SequenceNode):
-            return [self.convert(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            result: dict = {}
-            first: dict = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, ScalarNode):
-                    self.problems.append(
-                        Problem(self.out.name, *_mark(key_node), "a key must be a plain name", "write `name: value`")
-                    )
+        return value
+
+    def build(self, events) -> Any:
+        # a frame: [container, location, pending key (mappings), skip (inside a refused key), keys seen]
+        stack: list[list] = []
+        root: Any = None
+        documents = 0
+        values = self.out.values
+        for event in events:
+            cls = event.__class__
+            parent = stack[-1] if stack else None
+            # the common case first: a plain or quoted value in a list or under a key
+            if cls is ScalarEvent and parent is not None and event.anchor is None and (
+                parent[2] is not None or parent[0].__class__ is list
+            ):
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise self.stop(event.start_mark, f"more than {MAX_NODES:,} values in the file",
+                                    "check that this is the right file, or split the record")
+                container = parent[0]
+                if container.__class__ is list:
+                    loc = parent[1] + (len(container),)
+                else:
+                    loc = parent[1] + (parent[2],)
+                if not parent[3] and parent[2] is not _SKIP:
+                    mark = event.start_mark
+                    values[loc] = (mark.line + 1, mark.column + 1)
+                self.place(parent, self.scalar(event))
+                continue
+            if cls in (SequenceEndEvent, MappingEndEvent):
+                stack.pop()
+                continue
+            if cls in (StreamStartEvent, DocumentEndEvent, StreamEndEvent):
+                continue
+            if cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.stop(event.start_mark, "a second YAML document (`---`) in the file",
+                                    "keep one document: delete the `---` line and what follows, or merge it")
+                continue
+            kind = cls.__name__
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise self.stop(event.start_mark, f"more than {MAX_NODES:,} values in the file",
+                                "check that this is the right file, or split the record")
+            if getattr(event, "anchor", None) is not None or kind == "AliasEvent":
+                self.add(Problem(self.out.name, *_at(event), "anchors and aliases (&name / *name) are not allowed",
+                                 "write the value out in full"))
+            # a mapping's key
+            if parent is not None and isinstance(parent[0], dict) and parent[2] is None:
+                if kind != "ScalarEvent":
+                    self.add(Problem(self.out.name, *_at(event), "a key must be a plain name", "write `name: value`"))
+                    parent[2] = _SKIP
+                    if kind in ("SequenceStartEvent", "MappingStartEvent"):
+                        if len(stack) >= MAX_DEPTH:
+                            raise self.stop(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels",
+                                            "the record needs six; check the brackets and the indentation")
+                        self._open(event, kind, stack, ("<key>",), skip=True)
+                        parent[2] = _SKIP_AFTER_KEY
                     continue
-                key = _scalar(key_node)
-                key = key if isinstance(key, str) else str(key)
-                if key == "<<":
-                    self.problems.append(
-                        Problem(self.out.name, *_mark(key_node), "merge keys (<<) are not allowed", "write the fields out")
-                    )
-                    continue
-                if key in first:
-                    line = first[key][0]
-                    self.problems.append(
-                        Problem(
-                            self.out.name,
-                            *_mark(key_node),
-                            f"duplicate key '{key}' (first at line {line})",
-                            "keep one of them",
-                        )
-                    )
-                    continue
-                first[key] = _mark(key_node)
-                self.out.keys[loc + (key,)] = first[key]
-                result[key] = self.convert(value_node, loc + (key,), depth + 1)
-            return result
-        return None
+                self.key(event, parent)
+                continue
+            if parent is not None and parent[2] is _SKIP_AFTER_KEY:  # the refused key's value follows
+                parent[2] = _SKIP
+            loc = self.loc_of(parent, event)
+            if kind == "AliasEvent":
+                value = None
+            elif kind == "ScalarEvent":
+                value = self.scalar(event)
+            else:
+                tag = event.tag
+                if tag is not None and tag not in _STD_SAFE and tag != "!":
+                    self.add(Problem(self.out.name, *_at(event), f"custom tag {_short(tag)!r} is not allowed", "remove the tag"))
+                if len(stack) >= MAX_DEPTH:
+                    raise self.stop(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels",
+                                    "the record needs six; check the brackets and the indentation")
+                value = self._open(event, kind, stack, loc, skip=bool(parent and (parent[3] or parent[2] is _SKIP)))
+            if parent is None:
+                root = value
+            else:
+                self.place(parent, value)
+        return root
+
+    def _open(self, event, kind: str, stack: list, loc: tuple, skip: bool) -> Any:
+        container: Any = [] if kind == "SequenceStartEvent" else {}
+        if not skip:
+            self.out.values[loc] = _at(event)
+        stack.append([container, loc, None, skip, {}])
+        return container
+
+    def loc_of(self, parent, event) -> tuple:
+        if parent is None:
+            loc: tuple = ()
+        elif isinstance(parent[0], list):
+            loc = parent[1] + (len(parent[0]),)
+        else:
+            loc = parent[1] + (parent[2],)
+        if parent is None or not parent[3] and parent[2] is not _SKIP:
+            self.out.values[loc] = _at(event)
+        return loc
+
+    def key(self, event, parent) -> None:
+        name = event.value  # a key is a name: kept as written (never a 4,000-digit number)
+        seen = parent[4]
+        if len(name) > MAX_KEY or not self.check_text(name, event.start_mark, "a key"):
+            if len(name) > MAX_KEY:
+                self.add(Problem(self.out.name, *_at(event), f"a key of {len(name):,} characters", "use a field name"))
+            parent[2] = _SKIP
+            return
+        if name == "<<" and not event.style:
+            self.add(Problem(self.out.name, *_at(event), "merge keys (<<) are not allowed", "write the fields out"))
+            parent[2] = _SKIP
+            return
+        if name in seen:
+            self.add(Problem(self.out.name, *_at(event), f"duplicate key '{name}' (first at line {seen[name][0]})",
+                             "keep one of them"))
+            parent[2] = _SKIP
+            return
+        seen[name] = _at(event)
+        if not parent[3]:
+            self.out.keys[parent[1] + (name,)] = seen[name]
+        parent[2] = name
+
+    def place(self, parent, value) -> None:
+        container = parent[0]
+        if isinstance(container, list):
+            if len(container) >= MAX_ITEMS:
+                raise self.stop(_Mark(*self.out.where(parent[1])), f"a list of more than {MAX_ITEMS:,} items",
+                                "check that this is the right file, or split the record")
+            container.append(value)
+        else:
+            key = parent[2]
+            parent[2] = None
+            if key is _SKIP or key is _SKIP_AFTER_KEY:
+                return
+            if len(container) >= MAX_ITEMS:
+                raise self.stop(_Mark(*self.out.where(parent[1])), f"a mapping of more than {MAX_ITEMS:,} fields",
+                                "check that this is the right file")
+            container[key] = value
+
+
+_SKIP = object()  # the value of a refused key: read, then dropped
+_SKIP_AFTER_KEY = object()  # a refused (non-scalar) key is being read; its value comes next
+
+
+class _Mark:
+    def __init__(self, line: int, column: int):  # 1-based in, 0-based out (a parser's mark)
+        self.line, self.column = line - 1, column - 1
+
+
+def _at(event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _short(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -194,22 +357,43 @@ def _decode(raw: bytes, name: str) -> str:
         ) from None
 
 
+def _size_problem(size: int, name: str) -> RecordError:
+    return RecordError([Problem(name, 1, 1, f"the file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit",
+                                "check that this is the right file, or split the record")])
+
+
+def _parser(text: str):
+    """The parser's events for ``text``: libyaml's (ruamel.yaml.clib) where installed, else
+    ruamel's own; both are iterative (a state stack), so any nesting only costs memory."""
+    try:
+        from ruamel.yaml import CParser
+
+        parser = CParser(text)
+    except ImportError:  # pragma: no cover - the pinned requirements install the C parser
+        yaml = YAML(typ="safe", pure=True)
+        yield from yaml.parse(text)
+        return
+    try:
+        while True:
+            event = parser.get_event()
+            yield event
+            if type(event).__name__ == "StreamEndEvent":
+                return
+    finally:
+        parser.dispose()
+
+
 def read_located(raw: bytes | str, name: str) -> Located:
-    """Parse ``raw`` into values with positions, or raise RecordError with every problem."""
+    """Parse ``raw`` into values with positions, or raise RecordError with its problems: the
+    one safe reader of every YAML and JSON file the app reads. Within the limits (MAX_BYTES,
+    MAX_DEPTH, MAX_ITEMS, MAX_NODES, MAX_TEXT), and it never recurses, so no file can crash
+    it; no alias is ever expanded; every text is checked for control and invisible characters."""
     size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
     if size > MAX_BYTES:
-        raise RecordError(
-            [
-                Problem(
-                    name,
-                    1,
-                    1,
-                    f"the file is {size / 1e6:.1f} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit",
-                    "check that this is the right file, or split the record",
-                )
-            ]
-        )
+        raise _size_problem(size, name)
     text = raw if isinstance(raw, str) else _decode(raw, name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     if "\x00" in text:
         at = text.index("\x00")
         line = text.count("\n", 0, at) + 1
@@ -225,12 +409,11 @@ def read_located(raw: bytes | str, name: str) -> Located:
             [Problem(name, line, col, f"control character U+{ord(bad.group()):04X} is not allowed in YAML", "delete it")]
         )
     located = Located(name, None)
-    yaml = YAML(typ="safe", pure=False)  # the C parser (ruamel.yaml.clib) where installed: 30x faster
-    yaml.Resolver = _NoImplicitTags  # plain scalars are resolved by _scalar: 4x faster than ruamel's
-    limit = sys.getrecursionlimit()
+    builder = _Builder(located, text)
     try:
-        sys.setrecursionlimit(max(limit, 4000))
-        node = yaml.compose(text)
+        located.data = builder.build(_parser(text))
+    except _Stop:
+        raise RecordError(builder.problems, builder.more) from None
     except MarkedYAMLError as err:
         # "while scanning a simple key": the stray text is where the key began, not where it failed
         simple_key = bool(err.context and "simple key" in err.context and err.context_mark)
@@ -238,24 +421,17 @@ def read_located(raw: bytes | str, name: str) -> Located:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (err.problem or "invalid YAML").strip()
         context = f" ({err.context.strip()})" if err.context else ""
-        raise RecordError([Problem(name, line, col, f"YAML syntax error: {what}{context}", _syntax_hint(what))]) from None
-    except RecursionError:
-        raise RecordError(
-            [Problem(name, 1, 1, "the file is nested too deeply to read", "events.yaml needs six levels; check brackets")]
-        ) from None
-    except YAMLError as err:
+        raise RecordError(builder.problems + [Problem(name, line, col, f"YAML syntax error: {what}{context}", _syntax_hint(what))],
+                          builder.more) from None
+    except (YAMLError, ValueError, MemoryError, RecursionError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else "invalid YAML"
-        raise RecordError([Problem(name, 1, 1, f"YAML error: {first}", "check the file's syntax")]) from None
-    finally:
-        sys.setrecursionlimit(limit)
-    if node is None:
+        raise RecordError([Problem(name, 1, 1, f"YAML error: {_short(first, 120)}", "check the file's syntax")]) from None
+    if builder.problems:
+        raise RecordError(builder.problems, builder.more)
+    if builder.nodes == 0 or (located.data is None and not text.strip()):
         raise RecordError(
             [Problem(name, 1, 1, "the file is empty", "start it with `events:` and a list of events (see events.yaml)")]
         )
-    converter = _Converter(located)
-    located.data = converter.convert(node, (), 0)
-    if converter.problems:
-        raise RecordError(converter.problems)
     return located
 
 
@@ -274,18 +450,31 @@ def _refuse_constant(name: str) -> Any:
     raise _NotPlainJSON(name)  # NaN, Infinity: not JSON, and not numbers in YAML
 
 
-def _depth_over(value: Any, limit: int) -> bool:
+def _within_limits(value: Any) -> bool:
+    """Whether JSON values keep every limit read_located checks (depth, items, values, texts
+    and their characters, finite numbers), walked without recursion."""
+    nodes = 0
     stack = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        elif not isinstance(item, list):
-            continue
-        if depth >= limit:
-            return True
-        stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
-    return False
+        nodes += 1
+        if nodes > MAX_NODES:
+            return False
+        if isinstance(item, str):
+            if len(item) > MAX_TEXT or _bad_char(item) is not None:
+                return False
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return False
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_DEPTH or len(item) > MAX_ITEMS:
+                return False
+            if isinstance(item, dict):
+                if any(len(k) > MAX_KEY or _bad_char(k) is not None for k in item):
+                    return False
+                item = item.values()
+            stack.extend((child, depth + 1) for child in item)
+    return True
 
 
 def read_json_unlocated(raw: bytes, name: str) -> Located | None:
@@ -307,7 +496,7 @@ def read_json_unlocated(raw: bytes, name: str) -> Located | None:
         data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):  # JSONDecodeError and _NotPlainJSON are ValueErrors
         return None
-    if _depth_over(data, MAX_DEPTH):
+    if not _within_limits(data):
         return None
     return Located(name, data)
 

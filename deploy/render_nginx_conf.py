@@ -10,7 +10,10 @@ hosts each running `streamlit run dashboard.py`, one running nginx) render it:
 Only these are rewritten, nothing else:
 * every line marked ``# @upstreams`` -> one ``server HOST:PORT max_fails=1 fail_timeout=..;``
   line per ``--upstream``;
-* the line marked ``# @listen`` -> ``listen ADDRESS;``;
+* the lines marked ``# @listen`` and ``# @listen-default`` -> ``listen ADDRESS;`` (the
+  second, the server that closes connections for unknown Host names, ``default_server``);
+* with ``--server-name`` (repeatable), the line marked ``# @server_name`` -> the names the
+  app answers to (list them in Streamlit's ``server.allowedHosts`` too);
 * ``/var/log/nginx/`` -> ``--log-dir`` (access and error log);
 * with ``--workers``, ``worker_processes``; with ``--temp-dir``, nginx's temporary files
   go there (needed when nginx does not run as root);
@@ -29,6 +32,9 @@ from pathlib import Path
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
 _UPSTREAM_MARK = "# @upstreams"
 _LISTEN_MARK = "# @listen"
+_LISTEN_DEFAULT_MARK = "# @listen-default"
+_NAME_MARK = "# @server_name"
+_NAME = re.compile(r"^[A-Za-z0-9*.-]+$|^\[[0-9a-fA-F:.]+\]$")
 _HOST_PORT = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$")
 
 
@@ -45,6 +51,7 @@ def render(
     temp_dir: str | None = None,
     workers: int | None = None,
     fail_timeout: str | None = None,
+    server_names: list[str] | None = None,
 ) -> str:
     """Return the nginx.conf text for these upstreams ("host:port") and listen address."""
     if not upstreams:
@@ -56,6 +63,9 @@ def render(
         raise ValueError(f"listen {listen!r} is not PORT or ADDRESS:PORT")
     if fail_timeout is not None and not re.fullmatch(r"[0-9]+(ms|s|m)?", fail_timeout):
         raise ValueError(f"fail_timeout {fail_timeout!r} is not an nginx time (e.g. 10s)")
+    for name in server_names or ():
+        if not _NAME.match(name):
+            raise ValueError(f"server name {name!r} is not a host name")
     text = TEMPLATE.read_text(encoding="utf-8") if template is None else template
 
     out: list[str] = []
@@ -70,6 +80,12 @@ def render(
                 for up in upstreams:
                     out.append(f"{_indent(line)}server {up} {extra};  {_UPSTREAM_MARK}")
                 upstreams_done = True
+            continue
+        if line.rstrip().endswith(_LISTEN_DEFAULT_MARK):
+            out.append(f"{_indent(line)}listen {listen} default_server;    {_LISTEN_DEFAULT_MARK}")
+            continue
+        if line.rstrip().endswith(_NAME_MARK) and server_names:
+            out.append(f"{_indent(line)}server_name {' '.join(server_names)};    {_NAME_MARK}")
             continue
         if line.rstrip().endswith(_LISTEN_MARK):
             out.append(f"{_indent(line)}listen {listen};    {_LISTEN_MARK}")
@@ -98,13 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--temp-dir", help="folder for nginx's temporary files")
     parser.add_argument("--workers", type=int, help="worker_processes (default auto)")
     parser.add_argument("--fail-timeout", help="passive health check: how long a failed process stays out (10s)")
+    parser.add_argument("--server-name", action="append", metavar="NAME",
+                        help="a host name the app answers to (repeat; default: localhost 127.0.0.1)")
     parser.add_argument("--template", type=Path, default=TEMPLATE, help="default: deploy/nginx.conf")
     args = parser.parse_args(argv)
     try:
         sys.stdout.write(render(
             args.upstream, args.listen, template=args.template.read_text(encoding="utf-8"),
             log_dir=args.log_dir, temp_dir=args.temp_dir, workers=args.workers,
-            fail_timeout=args.fail_timeout,
+            fail_timeout=args.fail_timeout, server_names=args.server_name,
         ))
     except ValueError as err:
         parser.error(str(err))

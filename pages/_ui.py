@@ -11,17 +11,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import _cached
+from pages import _cached, _links
 from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import LANGS, category_label, direction, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
+from coalition_atlas.memo import memo
 from coalition_atlas.style import page_css
 from coalition_atlas.problems import RecordError
-from coalition_atlas.viewstate import ViewState, parse_params, to_params
+from coalition_atlas.render import md
+from coalition_atlas.viewstate import ViewState, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
 
-@st.cache_resource(show_spinner=False)
+@memo(max_entries=2)  # not st.cache_resource: a client's clear_cache would reload the record
 def _load(path: str, mtime: float) -> Atlas | RecordError:
     try:
         return load_atlas(Path(path))
@@ -68,15 +70,19 @@ def navigation():
 
 def _set_up(*, entry: bool):
     st.set_page_config(**PAGE_CONFIG)
-    links = st.sidebar.container()  # first in the sidebar; filled once the language is known
     record = load_record()
+    link = _links.mount(["", *(name for name, _ in PAGES)])  # the app's own links, in session
+    nav = st.sidebar.container()  # first in the sidebar; filled once the language is known
     state = sidebar(record, view(record))
     set_view(state)
     style(state.lang)
-    # st.page_link needs the pages registered: by st.navigation here, or by Streamlit itself
-    # when it runs a file of pages/ on its own
+    # st.page_link and st.switch_page need the pages registered: by st.navigation here, or by
+    # Streamlit itself when it runs a file of pages/ on its own
     page = st.navigation(navigation_pages(state.lang), position="hidden") if entry else None
-    with links:
+    if link:
+        default = next(name for name, is_default in PAGES if is_default)
+        _links.follow(link, record, {"": f"pages/{default}.py"} | {name: f"pages/{name}.py" for name, _ in PAGES})
+    with nav:
         sidebar_links(state)
     return record, page
 
@@ -92,7 +98,7 @@ def load_record() -> Atlas:
         st.session_state["last_good_atlas"] = st.session_state["_record"] = found
         return found
     lang = st.session_state.get("view", ViewState()).lang
-    st.error(t("record_error", lang) + "\n\n" + "\n".join(f"- `{p}`" for p in found.problems))
+    st.error(problem_list(t("record_error", lang), found, lang))
     last = st.session_state.get("last_good_atlas")
     if last is None:
         st.stop()
@@ -100,12 +106,22 @@ def load_record() -> Atlas:
     return last
 
 
+def problem_list(head: str, err: RecordError, lang: str) -> str:
+    """A banner's Markdown: the head, then each problem as literal text (md), and how many more."""
+    lines = [f"- {md(p)}" for p in err.problems]
+    if err.more:
+        lines.append(f"- {md(t('more_problems', lang, n=err.more))}")
+    return head + "\n\n" + "\n".join(lines)
+
+
 def view(record: Atlas) -> ViewState:
     if "view" not in st.session_state:
         state = parse_params(st.query_params.to_dict(), record)
         st.session_state["view"] = state
-        if state.notices:
-            st.toast(t("notice_params", state.lang, what=", ".join(state.notices)))
+        if state.notices:  # names of known parameters only: a toast is Markdown, a URL anyone's
+            names, unknown = ignored_names(state.notices)
+            what = [*names] + ([t("notice_unknown_params", state.lang, n=unknown)] if unknown else [])
+            st.toast(t("notice_params", state.lang, what=", ".join(what)))
     return st.session_state["view"]
 
 
@@ -162,7 +178,7 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
     return new
 
 
-def _links(state: ViewState, names) -> None:
+def _link_to(state: ViewState, names) -> None:
     params = to_params(state)
     for name in names:
         st.page_link(f"pages/{name}.py", label=t(name, state.lang), query_params=params)
@@ -171,7 +187,7 @@ def _links(state: ViewState, names) -> None:
 def sidebar_links(state: ViewState) -> None:
     """Every page, in the sidebar: our navigation (Streamlit's own is off, so that a fresh
     server never lists the files of ``pages/``), carrying the whole view state."""
-    _links(state, [name for name, _ in PAGES])
+    _link_to(state, [name for name, _ in PAGES])
 
 
 def page_links(state: ViewState) -> None:
@@ -180,7 +196,7 @@ def page_links(state: ViewState) -> None:
     names = [name for name, _ in PAGES if name != "presenter"]
     for col, name in zip(st.columns(len(names)), names):
         with col:
-            _links(state, [name])
+            _link_to(state, [name])
 
 
 if __name__ == "__main__":  # a fresh server serves pages/_ui.py at /_ui too: not a page

@@ -25,8 +25,6 @@ state = _ui.view(record)  # st.session_state["view"] (set from the URL if this p
 lang = state.lang
 events = filter_events(record.events, state)
 counts = maps.places_of(events, record)
-place = state.place if state.place in record.places else None
-options = [None, *counts] + ([place] if place and place not in counts else [])
 
 
 def choose(pid: str | None) -> None:
@@ -51,40 +49,52 @@ def place_label(pid: str | None) -> str:
 
 st.header(t("map", lang))
 st.caption(t("map_hint", lang))
-map_col, list_col = st.columns([3, 2], gap="medium")
 
-with map_col:
-    online = st.checkbox(t("online_tiles", lang), key="map_online_tiles")
-    # The choice is drawn as a separate layer: streamlit-folium swaps it without reloading the
-    # map, so the popup of the marker just clicked stays open. The click count makes a second
-    # click on the same marker (after "show all") count as a new choice.
-    st_folium(
-        maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560,
-        use_container_width=True, feature_group_to_add=maps.selection_layer(record, place, state.event),
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"],
-        on_change=on_map_click,
-    )
 
-with list_col:
-    if st.session_state.get("map_place_pick") != place:
-        st.session_state["map_place_pick"] = place  # the URL or a map click chose it
-    st.selectbox(t("select_place", lang), options, key="map_place_pick", format_func=place_label, on_change=on_pick)
-    listed = events_at_place(events, place)
-    if place:
-        st.subheader(t("events_at", lang, place=record.places[place].name(lang)))
-        st.button(t("clear_place", lang), on_click=choose, args=(None,), icon=":material/close:")
-        with st.expander(t("place_reports", lang)):
-            st.markdown(maps.place_html(record.places[place], record, [], lang, for_map=False), unsafe_allow_html=True)
-        if not listed:
-            st.info(t("no_events_at_place", lang))
-    st.caption(t("events_shown", lang, n=len(listed), total=len(record.events)))
-    if len(listed) > LIST_MAX:
-        st.caption(t("more_listed", lang, shown=LIST_MAX, n=len(listed)))
-    with st.container(height=420 if len(listed) > 4 else "content", border=False):
-        for event in listed[:LIST_MAX]:
-            label = f"{format_partial_date(event.date, lang)} · {event.title.get(lang)}"
-            with st.expander(md(label), expanded=event.id == state.event):
-                st.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+@st.fragment
+def map_and_list() -> None:
+    """The map and the list beside it: choosing a place reruns only this (st.fragment), not the
+    sidebar nor the table below."""
+    state = _ui.view(record)
+    place = state.place if state.place in record.places else None
+    options = [None, *counts] + ([place] if place and place not in counts else [])
+    map_col, list_col = st.columns([3, 2], gap="medium")
+
+    with map_col:
+        online = st.checkbox(t("online_tiles", lang), key="map_online_tiles")
+        # The choice is drawn as a separate layer: streamlit-folium swaps it without reloading the
+        # map, so the popup of the marker just clicked stays open. The click count makes a second
+        # click on the same marker (after "show all") count as a new choice.
+        st_folium(
+            maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560,
+            use_container_width=True, feature_group_to_add=maps.selection_layer(record, place, state.event),
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"],
+            on_change=on_map_click,
+        )
+
+    with list_col:
+        if st.session_state.get("map_place_pick") != place:
+            st.session_state["map_place_pick"] = place  # the URL or a map click chose it
+        st.selectbox(t("select_place", lang), options, key="map_place_pick", format_func=place_label, on_change=on_pick)
+        listed = events_at_place(events, place)
+        if place:
+            st.subheader(t("events_at", lang, place=md(record.places[place].name(lang))))
+            st.button(t("clear_place", lang), on_click=choose, args=(None,), icon=":material/close:")
+            with st.expander(t("place_reports", lang)):
+                st.markdown(maps.place_html(record.places[place], record, [], lang, for_map=False), unsafe_allow_html=True)
+            if not listed:
+                st.info(t("no_events_at_place", lang))
+        st.caption(t("events_shown", lang, n=len(listed), total=len(record.events)))
+        if len(listed) > LIST_MAX:
+            st.caption(t("more_listed", lang, shown=LIST_MAX, n=len(listed)))
+        with st.container(height=420 if len(listed) > 4 else "content", border=False):
+            for event in listed[:LIST_MAX]:
+                label = f"{format_partial_date(event.date, lang)} · {event.title.get(lang)}"
+                with st.expander(md(label), expanded=event.id == state.event):
+                    st.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+
+
+map_and_list()
 
 st.subheader(t("event_table", lang))
 sep = "، " if lang == "ar" else ", "

@@ -48,43 +48,51 @@ if not events:
     st.stop()
 
 st.subheader(t("timeline_and_map", lang))
-chart = st.plotly_chart(
-    _cached.timeline(record, events, state),
-    on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
-)
-picked = selected_event_id(chart)
-if picked and picked != state.event:
-    state = state.with_(event=picked, place=None)
-    _ui.set_view(state)
-    st.rerun()
 
-map_col, detail_col = st.columns([3, 2])
-with map_col:
-    clicked = st_folium(
-        event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
-        key=f"overview_map_{lang}", height=440, use_container_width=True,
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+
+@st.fragment
+def timeline_and_map() -> None:
+    """The chart, the map and the chosen event or place: a choice reruns only this (st.fragment),
+    not the sidebar, the documents, the figures nor the downloads."""
+    state = _ui.view(record)
+    chart = st.plotly_chart(
+        _cached.timeline(record, events, state),
+        on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
     )
-    place = place_for_click(clicked or {}, record)
-    if place and place != state.place:
-        state = state.with_(place=place, event=None)
-        _ui.set_view(state)
-        st.rerun()
-with detail_col:
-    chosen = record.event(state.event) if state.event else None
-    if chosen:
-        st.html(event_detail_html(chosen, record, lang))
-    elif state.place:
-        at = record.places[state.place]
-        st.markdown(f"**{md(at.name(lang))}**")
-        for event in (e for e in events if state.place in e.places):
-            st.markdown(f"- {md(event.title.get(lang))}")
-    else:
-        st.caption(t("overview_hint", lang))
-    if state.event or state.place:
-        if st.button(t("clear_selection", lang)):
-            _ui.set_view(state.with_(event=None, place=None))
-            st.rerun()
+    picked = selected_event_id(chart)
+    if picked and picked != state.event:
+        _ui.set_view(state.with_(event=picked, place=None))
+        st.rerun(scope="fragment")
+
+    map_col, detail_col = st.columns([3, 2])
+    with map_col:
+        clicked = st_folium(
+            event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
+            key=f"overview_map_{lang}", height=440, use_container_width=True,
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        )
+        place = place_for_click(clicked or {}, record)
+        if place and place != state.place:
+            _ui.set_view(state.with_(place=place, event=None))
+            st.rerun(scope="fragment")
+    with detail_col:
+        chosen = record.event(state.event) if state.event else None
+        if chosen:
+            st.html(event_detail_html(chosen, record, lang))
+        elif state.place:
+            at = record.places[state.place]
+            st.markdown(f"**{md(at.name(lang))}**")
+            for event in (e for e in events if state.place in e.places):
+                st.markdown(f"- {md(event.title.get(lang))}")
+        else:
+            st.caption(t("overview_hint", lang))
+        if state.event or state.place:
+            if st.button(t("clear_selection", lang)):
+                _ui.set_view(state.with_(event=None, place=None))
+                st.rerun(scope="fragment")
+
+
+timeline_and_map()
 
 st.subheader(t("headline_figures", lang))
 st.html(figures_html(record, lang))

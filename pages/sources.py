@@ -12,7 +12,7 @@ import streamlit as st
 
 from coalition_atlas.i18n import format_day, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
-from coalition_atlas.render import esc, event_detail_html
+from coalition_atlas.render import esc, event_detail_html, md
 from pages import _ui
 
 record = _ui.atlas()
@@ -54,7 +54,7 @@ if doc_id not in record.documents:
 def _doc_label(doc: str) -> str:
     meta = record.documents[doc].meta
     place = record.places.get(meta.place)
-    return f"{t(meta.kind, lang)} · {place.name(lang) if place else meta.place} · {format_day(meta.date, lang)}"
+    return md(f"{t(meta.kind, lang)} · {place.name(lang) if place else meta.place} · {format_day(meta.date, lang)}")
 
 
 chosen = st.radio(

@@ -24,14 +24,6 @@ if state.event and record.event(state.event) is None:  # stale or mistyped id: n
     state = state.with_(event=None)
     _ui.set_view(state)
 
-# A new click on the chart (Streamlit keeps the chart's selection between runs).
-clicked = selected_event_id(st.session_state.get(CHART))
-if clicked != st.session_state.get(LAST_CLICK):
-    st.session_state[LAST_CLICK] = clicked
-    if clicked and record.event(clicked) is not None:
-        state = state.with_(event=clicked)
-        _ui.set_view(state)
-
 
 def _picked() -> None:
     _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK]))
@@ -40,31 +32,43 @@ def _picked() -> None:
 st.title(t("timeline", lang), anchor=False)
 events = filter_events(record.events, state)
 
-if not events:
-    st.info(t("no_events", lang))
-else:
-    st.caption(t("timeline_hint", lang))
-    figure = _cached.timeline(record, events, state)
-    st.plotly_chart(
-        figure, on_select="rerun", selection_mode="points", key=CHART, theme=None,
-        config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
-        alt=t("timeline_alt", lang, n=len(events)),
-    )
 
-    by_id = {e.id: e for e in events}
-    options = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
-    if state.event and state.event not in by_id:  # chosen, though the filters hide it
-        options.insert(0, state.event)
-    if st.session_state.get(PICK) != state.event:
-        st.session_state[PICK] = state.event
-    st.selectbox(
-        t("select_event", lang), options, index=None, key=PICK, on_change=_picked, placeholder=t("select_event", lang),
-        format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}",
-    )
+@st.fragment
+def chooser() -> None:
+    """The chart, the list and the chosen event's detail: choosing an event reruns only this
+    (st.fragment), not the sidebar nor the table."""
+    state = _ui.view(record)
+    clicked = selected_event_id(st.session_state.get(CHART))  # Streamlit keeps the selection between runs
+    if clicked != st.session_state.get(LAST_CLICK):
+        st.session_state[LAST_CLICK] = clicked
+        if clicked and record.event(clicked) is not None:
+            state = state.with_(event=clicked)
+            _ui.set_view(state)
+    if not events:
+        st.info(t("no_events", lang))
+    else:
+        st.caption(t("timeline_hint", lang))
+        st.plotly_chart(
+            _cached.timeline(record, events, state), on_select="rerun", selection_mode="points", key=CHART, theme=None,
+            config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+            alt=t("timeline_alt", lang, n=len(events)),
+        )
+        by_id = {e.id: e for e in events}
+        options = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+        if state.event and state.event not in by_id:  # chosen, though the filters hide it
+            options.insert(0, state.event)
+        if st.session_state.get(PICK) != state.event:
+            st.session_state[PICK] = state.event
+        st.selectbox(
+            t("select_event", lang), options, index=None, key=PICK, on_change=_picked, placeholder=t("select_event", lang),
+            format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}",
+        )
+    chosen = record.event(state.event) if state.event else None
+    if chosen is not None:
+        st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
 
-chosen = record.event(state.event) if state.event else None
-if chosen is not None:
-    st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+
+chooser()
 
 if events:
     st.subheader(t("event_table", lang), anchor=False)

@@ -6,13 +6,14 @@ Its drawing, offline, and its print on A4 are checked in tests/e2e/test_briefing
 from __future__ import annotations
 
 import base64
+import hashlib
 import dataclasses
 import json
 import re
 
 import pytest
 
-from coalition_atlas import offline
+from coalition_atlas import briefing, offline
 from coalition_atlas.briefing import briefing_html
 from coalition_atlas.escaping import script_json
 from coalition_atlas.export import ordered
@@ -68,6 +69,23 @@ def test_no_external_url_and_nothing_to_fetch(packs, lang):
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
+def test_csp_runs_only_the_packs_own_scripts_by_hash(packs, lang):
+    """No 'unsafe-inline' for scripts: each script the pack runs is allowed by its SHA-256,
+    computed from its final text; a data block (type="application/json") needs none."""
+    html = packs[lang]
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    script_src = re.search(r"script-src ([^;]+)", csp).group(1).split()
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    runs = [m.group(2) for m in re.finditer(r"<script( [^>]*)?>(.*?)</script>", html, re.S)
+            if 'type="application/json"' not in (m.group(1) or "")]
+    assert len(runs) >= 3  # Leaflet, the pack's script, the timeline's mark
+    expected = {"'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'" for body in runs}
+    assert set(script_src) == expected
+    # an injected script would not match any hash
+    assert briefing.script_hashes(html.replace("</main>", "<script>alert(1)</script></main>")) != briefing.script_hashes(html)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
 def test_inlines_leaflet_and_the_font_and_no_plotly(packs, lang):
     html = packs[lang]
     assert "plotly" not in html.lower() and "application/gzip" not in html, "the timeline is SVG: no plotly.js"
@@ -119,7 +137,7 @@ def test_filtered_pack(atlas):
     shown = ordered(filter_events(atlas.events, state))
     found = re.findall(r'<article class="ca-event[^"]*" id="event-([^"]+)"', html)
     assert found == [e.id for e in shown]
-    assert "Libya" in html and "5 of 66 events" in html
+    assert "Libya" in html and "5 of 67 events" in html
 
 
 def test_empty_view_is_a_short_page(atlas):

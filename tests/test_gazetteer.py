@@ -8,7 +8,16 @@ from coalition_atlas.gazetteer import COUNTRIES_PATH, PLACES_PATH
 from coalition_atlas.load import read_places
 from coalition_atlas.sources import find_quote
 
-LIBERATED = ["mosul", "raqqa", "sirte", "al-bab", "jarablus", "dabiq"]
+# One rule for every place (geodata/README.md): liberated only where a document says, of the
+# place by name, that it was freed; the words each rests on. Everything else is "not stated".
+# (Mosul and Raqqa were true on an inference from the 2019 article's "all areas"; issue 12.)
+LIBERATED = {
+    "al-bab": ("washington-2017", "2", "في طرد تنظيم داعش من الباب ودابق وجرابلس"),
+    "dabiq": ("washington-2017", "2", "في طرد تنظيم داعش من الباب ودابق وجرابلس"),
+    "jarablus": ("washington-2017", "2", "في طرد تنظيم داعش من الباب ودابق وجرابلس"),
+    "sirte": ("washington-2017", "8", "لتحرير مدينة سرت من تنظيم داعش"),
+    "northeast-syria": ("paris-2019", "3", "لتحرير شمال شرقي سوريا والعراق من سيطرة تنظيم داعش"),
+}
 
 
 def test_every_place_has_a_verified_status_quote(places, documents):
@@ -19,10 +28,36 @@ def test_every_place_has_a_verified_status_quote(places, documents):
             assert find_quote(documents[status.doc].passage(status.paragraph), status.quote), (place.id, status.quote)
 
 
-@pytest.mark.parametrize("place_id", LIBERATED)
+@pytest.mark.parametrize("place_id", sorted(LIBERATED))
 def test_liberated_places(places, place_id):
     assert places[place_id].liberated
-    assert places[place_id].kind in ("city", "town")
+    doc, paragraph, words = LIBERATED[place_id]
+    assert any(s.doc == doc and s.paragraph == paragraph and words in s.quote for s in places[place_id].status)
+
+
+def test_every_other_place_is_not_stated_never_false():
+    import json
+
+    raw = {f["properties"]["id"]: f["properties"]["liberated"] for f in json.loads(PLACES_PATH.read_text("utf-8"))["features"]}
+    assert {pid for pid, flag in raw.items() if flag is True} == set(LIBERATED)
+    assert {flag for pid, flag in raw.items() if pid not in LIBERATED} == {"not stated"}
+
+
+@pytest.mark.parametrize("flag", ["false", '"yes"', '"liberated"'])
+def test_the_flag_is_true_or_not_stated(tmp_path, documents, flag):
+    text = PLACES_PATH.read_text("utf-8").replace('"liberated": true', f'"liberated": {flag}', 1)
+    path = tmp_path / "places.geojson"
+    path.write_text(text, "utf-8")
+    _, problems = read_places(path, documents)
+    assert len(problems) == 1
+    assert 'write true (a document says the place was freed) or "not stated"' in problems[0].message
+
+
+def test_every_status_quote_names_its_place(places):
+    spelled = {"northeast-syria": ("شمال شرق سوريا",)}  # Paris body 9's own spelling
+    for place in places.values():
+        for status in place.status:
+            assert any(n in status.quote for n in (place.name_ar, *spelled.get(place.id, ()))), (place.id, status.quote)
 
 
 def test_points_lie_in_their_countries(places):

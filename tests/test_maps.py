@@ -115,9 +115,10 @@ def test_filtering_to_one_country_leaves_only_its_places(atlas):
 
 def test_liberated_places_stand_out_in_shape_and_colour(atlas):
     page = rendered(maps.event_map(atlas, atlas.events, "en"))
-    assert "ca-liberated" in marker_classes(page, "mosul")
+    assert "ca-liberated" in marker_classes(page, "sirte")  # (was Mosul: "not stated" since issue 12)
+    assert "ca-other" in marker_classes(page, "mosul")
     assert "ca-other" in marker_classes(page, "paris")
-    assert "ca-region" in marker_classes(page, "northeast-syria")
+    assert "ca-region" in marker_classes(page, "syrian-jazira")  # (northeast-syria is liberated since issue 12)
     css = maps.MAP_CSS
     liberated = re.search(r"\.ca-liberated \.ca-shape \{([^}]*)\}", css).group(1)
     other = re.search(r"\.ca-other \.ca-shape \{([^}]*)\}", css).group(1)
@@ -325,7 +326,7 @@ def test_names_are_decluttered_by_weight(atlas):
         for m in (re.search(r'data-rank="(\d+)">([^<]+)<', h) for h in icon_htmls(page))
     }
     assert rank["Sirte"] == max(rank.values())  # the chosen place keeps its name first
-    assert rank["Mosul"] > rank["Paris"] > rank["Northeast Syria"]  # liberated, other, region
+    assert rank["Jarablus"] > rank["Paris"] > rank["Syrian Jazira"]  # liberated, other, region
 
 
 # --- many places: grouped on the server; long popups capped ----------------------------------

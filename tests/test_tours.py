@@ -233,7 +233,8 @@ def test_out_of_range_step_is_clamped_with_a_notice(walks, atlas):
 def test_unknown_tour_falls_back_to_the_default(walks, atlas):
     pos = tours.position(walks, atlas, ViewState(tour="<script>", step=5))
     assert (pos.tour.id, pos.step) == ("chronological", 1)  # the step was the other tour's
-    assert tours.notices(pos, "en") == ["There is no tour '<script>'; showing 'Every event, in date order'."]
+    # a toast is Markdown: the URL's id is not repeated, the title is taken literally (md)
+    assert tours.notices(pos, "en") == ["The link names no known tour; showing 'Every event\\, in date order'."]
 
 
 def test_current_filters_tour(walks, atlas):

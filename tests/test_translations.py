@@ -182,3 +182,45 @@ def test_the_real_files_are_named_relative_to_the_project(documents):
     from coalition_atlas.sources import translation_file_name
 
     assert translation_file_name(documents["paris-2019"].translation_path) == "sources/paris-2019/translation.en.yaml"
+
+
+# --- the quote translations in events.yaml agree with the passage translations --------------------
+
+def test_every_quote_translation_stands_in_its_passage_translation(real_atlas):
+    from coalition_atlas.translations import stands_in
+
+    checked = 0
+    for event in real_atlas.events:
+        for ref in event.sources:
+            passage_en = real_atlas.documents[ref.doc].translation(ref.paragraph)
+            assert ref.translation_note is not None or stands_in(ref.translation, passage_en), (event.id, ref.translation)
+            checked += 1
+    assert checked == real_atlas.quotes_verified
+
+
+def test_a_quote_translation_that_differs_is_refused(record_text, problems_of):
+    text = record_text.replace("who have liberated more than 60 percent", "who have freed more than 60 percent", 1)
+    [p] = problems_of(text)
+    assert (p.line, p.col) == position(text, '"our Iraqi partners, who have freed')
+    assert p.message == "the translation differs from washington-2017 passage 2's translation in translation.en.yaml"
+    assert p.hint.startswith("closest there: “") and "Iraqi partners, who have liberated more than 60 percent" in p.hint
+    assert p.hint.endswith("— use the same words, or say why in `translation_note:`")
+
+
+def test_a_stated_note_lets_a_different_translation_stand(record_text, problems_of):
+    text = record_text.replace(
+        'translation: "our Iraqi partners, who have liberated more than 60 percent of their territory"',
+        'translation: "our Iraqi partners, who have freed more than 60 percent of their land"\n'
+        '        translation_note: "plainer words for a school audience"',
+        1,
+    )
+    assert problems_of(text) == []
+
+
+def test_white_space_and_a_mid_sentence_start_are_not_differences(record_text, problems_of):
+    text = record_text.replace(
+        'translation: "at a meeting that brought them together yesterday, Tuesday, in the French capital, Paris"',
+        'translation: "At a meeting  that brought them together\\nyesterday, Tuesday, in the French capital, Paris"',
+        1,
+    )
+    assert problems_of(text) == []

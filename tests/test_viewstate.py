@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from coalition_atlas.filtering import date_span, events_at_place, filter_events
 from coalition_atlas.load import validate
-from coalition_atlas.viewstate import KNOWN, ViewState, parse_params, to_params
+from coalition_atlas.viewstate import KNOWN, ViewState, follow_link, parse_params, to_params
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +88,15 @@ def test_month_precision_event_meets_a_range_inside_its_month(documents, places)
     atlas = validate(text, "events.yaml", documents, places)
     shown = filter_events(atlas.events, ViewState(start=dt.date(2017, 4, 20), end=dt.date(2017, 5, 1)))
     assert [e.id for e in shown] == ["brussels-conference-announced"]
+
+
+def test_a_followed_link_keeps_the_filters_and_takes_what_the_page_shows(atlas):
+    current = parse_params({"lang": "en", "country": "IRQ", "from": "2017-01-01", "event": "paris-meeting",
+                            "place": "mosul", "tour": "x", "step": "3"}, atlas)
+    state = follow_link(current, {"doc": "washington-2017", "p": "7", "event": "paris-meeting", "lang": "en"}, atlas)
+    assert state.countries == ("IRQ",) and state.start == dt.date(2017, 1, 1) and state.lang == "en"
+    assert (state.doc, state.passage, state.event) == ("washington-2017", "7", "paris-meeting")
+    assert state.place is None and state.tour is None and state.step is None  # another page's choices
+    # a link that names a filter or the language sets it; a bad value falls back with a notice
+    other = follow_link(current, {"event": "nope", "lang": "ar", "country": "BEL"}, atlas)
+    assert other.lang == "ar" and other.countries == ("BEL",) and other.event is None and other.notices

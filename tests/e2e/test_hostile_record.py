@@ -30,7 +30,8 @@ def hostile_server(tmp_path_factory, start_streamlit):
     text = text.replace('en: "The political directors met in Paris."', "en: " + _yaml_str(PAYLOADS["summary_en"]))
     text = text.replace(
         'translation: "at a meeting that brought them together yesterday, Tuesday, in the French capital, Paris"',
-        "translation: " + _yaml_str(PAYLOADS["translation"]),
+        "translation: " + _yaml_str(PAYLOADS["translation"])
+        + '\n        translation_note: "a payload, not the passage\'s translation"',  # the validator wants a reason
     )
     text = text.replace('en: "Jean-Yves Le Drian"', "en: " + _yaml_str(PAYLOADS["person"]))
     assert text.count(PAYLOAD) == 2
