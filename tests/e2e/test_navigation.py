@@ -33,7 +33,7 @@ def fresh_server(start_streamlit):
 def sidebar_links(page) -> list[str]:
     """The hrefs of our page links in the sidebar, once all are drawn (a first load of "/" on a
     fresh server runs the script twice: Streamlit switches to st.navigation and reruns)."""
-    expect(page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a')).to_have_count(len(PAGES), timeout=30_000)
+    expect(page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a')).to_have_count(len(PAGES), timeout=90_000)
     return page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"] a').evaluate_all(
         "as => as.map(a => a.getAttribute('href'))"
     )
