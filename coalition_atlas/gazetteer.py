@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from . import paths
 from .models import PartialDate
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA_DIR = paths.ROOT / "geodata"
 PLACES_PATH = GEODATA_DIR / "places.geojson"
 COUNTRIES_PATH = GEODATA_DIR / "countries.geojson"
 
