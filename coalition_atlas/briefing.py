@@ -47,7 +47,7 @@ from .maps import (
     place_html, place_style, places_of,
 )
 from .models import Event
-from .passages import highlighted_html, quote_spans
+from .passages import english, english_spans, highlighted_html, marked_html, quote_spans
 from .render import citation, doc_title, event_card, figure_text, in_file_id, passage_label
 from .svg_timeline import HEIGHT as TIMELINE_HEIGHT
 from .svg_timeline import timeline_svg
@@ -289,10 +289,12 @@ def _passages(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
     """Every passage the shown events (or the places on the map) cite, verbatim, in document
     order, the events' quotes highlighted: where each citation's link leads."""
     quotes: dict[tuple[str, str], list[str]] = {}
+    translated: dict[tuple[str, str], list[str]] = {}  # the events' English of their quotes
     citing: dict[tuple[str, str], dict[str, Event]] = {}  # by id: comparing pydantic models is slow
     for event in events:
         for ref in event.sources:
             quotes.setdefault((ref.doc, ref.paragraph), []).append(ref.quote)
+            translated.setdefault((ref.doc, ref.paragraph), []).append(ref.translation)
             citing.setdefault((ref.doc, ref.paragraph), {}).setdefault(event.id, event)
     for pid in places_of(events, atlas):
         for status in atlas.places[pid].status:
@@ -305,6 +307,7 @@ def _passages(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
                 "label": passage_label(passage.id, lang),
                 "text": Markup(highlighted_html(passage.text, quote_spans(passage, quotes[(doc.id, passage.id)]))),
                 "citing": [{"id": e.id, "title": e.title.get(lang)} for e in citing.get((doc.id, passage.id), {}).values()],
+                "english": _english_html(doc.id, passage.id, translated.get((doc.id, passage.id), [])) if lang == "en" else None,
             }
             for passage in doc.passages
             if (doc.id, passage.id) in quotes
@@ -312,6 +315,13 @@ def _passages(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
         if rows:
             blocks.append({"title_ar": doc.meta.title.ar, "title_en": doc.meta.title.en, "rows": rows})
     return blocks
+
+
+def _english_html(doc: str, passage: str, marked: list[str]) -> Markup | None:
+    """Our English of a passage, the events' translations marked (English packs: whatever the
+    Arabic reader reads, the English reader reads too)."""
+    text = english(doc, passage)
+    return Markup(marked_html(text, english_spans(text, marked), "ca-tr")) if text else None
 
 
 # --- the file ---------------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def build_parser(export_options: bool = True) -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", help="the record (default: events.yaml of the root)")
     p.add_argument("--write", action="store_true", help="write docs/coverage.md")
     p.set_defaults(run=_coverage)
-    p = sub.add_parser("export", help="write the briefing pack (html), csv or geojson of a filtered view")
+    p = sub.add_parser("export", help="write the briefing pack (html), the handout, csv or geojson of a filtered view")
     p.set_defaults(run=_export)
     if export_options:
         from .export import add_arguments

@@ -1,4 +1,5 @@
-"""Exports of the current view: the briefing pack (one HTML file), CSV and GeoJSON.
+"""Exports of the current view: the briefing pack (one HTML file), the handout (one HTML file,
+at most four printed A4 pages: ``handout.py``), CSV and GeoJSON.
 
 The dashboard's download buttons and ``python -m coalition_atlas export`` both come here, and
 both describe the view the same way: the CLI's filter options are turned into URL-style
@@ -45,12 +46,13 @@ from .filtering import filter_events, ordered
 from .load import Atlas, load_atlas
 from .models import Event, SourceRef
 from .problems import RecordError
+from .i18n import isolate
 from .render import figure_text
 from .viewstate import ViewState, parse_params
 
-FORMATS = ("html", "csv", "geojson")
-MIME = {"html": "text/html", "csv": "text/csv", "geojson": "application/geo+json"}
-SUFFIX = {"html": "html", "csv": "csv", "geojson": "geojson"}
+FORMATS = ("html", "handout", "csv", "geojson")
+MIME = {"html": "text/html", "handout": "text/html", "csv": "text/csv", "geojson": "application/geo+json"}
+SUFFIX = {"html": "html", "handout": "html", "csv": "csv", "geojson": "geojson"}
 CSV_COLUMNS = (
     "id", "date", "dating", "category", "title_ar", "title_en", "summary_ar", "summary_en",
     "countries", "places", "figures", "citations",
@@ -63,8 +65,9 @@ _TRIGGERS = frozenset("=+-@\u2212")  # and whatever NFKC folds to them (＝ ＋ 
 # --- one event as flat text ----------------------------------------------------------------------
 
 def citation_text(ref: SourceRef) -> str:
-    """``washington-2017:2 «quote» — translation``."""
-    return f"{ref.doc}:{ref.paragraph} «{ref.quote}» — {ref.translation}"
+    """``washington-2017:2 «quote» — translation``; the Arabic quote between Unicode isolates
+    (FSI … PDI: invisible), so that a spreadsheet shows each run in its own order."""
+    return f"{ref.doc}:{ref.paragraph} «{isolate(ref.quote)}» — {ref.translation}"
 
 
 def citations_text(event: Event) -> str:
@@ -160,6 +163,10 @@ def export_bytes(atlas: Atlas, state: ViewState, fmt: str) -> bytes:
         return geojson_bytes(events, atlas)
     if fmt == "html":
         return briefing_html(atlas, state).encode("utf-8")
+    if fmt == "handout":
+        from .handout import handout_html
+
+        return handout_html(atlas, state).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -179,6 +186,8 @@ def file_name(fmt: str, state: ViewState) -> str:
     """``coalition-atlas-briefing-en.html``, ``coalition-atlas-events.csv``…"""
     if fmt == "html":
         return f"coalition-atlas-briefing-{state.lang}.html"
+    if fmt == "handout":
+        return f"coalition-atlas-handout-{state.lang}.html"
     return f"coalition-atlas-events.{SUFFIX[fmt]}"
 
 
@@ -225,7 +234,7 @@ def state_from_options(atlas: Atlas, options: dict[str, str | None]) -> ViewStat
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``export`` subcommand's options (the filters use the URL's grammar)."""
-    parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), csv or geojson")
+    parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), handout (at most 4 A4 pages), csv or geojson")
     parser.add_argument("-o", "--output", help="file to write ('-' for stdout; default: coalition-atlas-… in the current folder, "
                         "or in ~/coalition-atlas when the current folder is inside the project)")
     parser.add_argument("--lang", help="ar (default) or en: the pack's language")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -36,7 +38,7 @@ def _liberation(value: object) -> object:
         return True
     if value == NOT_STATED:
         return False
-    raise ValueError(f'write true (a document says the place was freed) or "{NOT_STATED}", never false or a guess')
+    raise ValueError(f'liberated is {json.dumps(value, ensure_ascii=False)}; write true (a document says the place was freed) or "{NOT_STATED}", never false or a guess')
 
 
 class Place(BaseModel):

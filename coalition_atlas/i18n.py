@@ -22,6 +22,7 @@ LANGS: tuple[Lang, ...] = ("ar", "en")
 
 # Unicode isolates: an Arabic name inside English text (or the reverse) keeps its own order.
 FSI, PDI = "\u2068", "\u2069"
+LRI, RLI = "\u2066", "\u2067"  # isolates of a set direction (a line of a hover label)
 
 STRINGS: dict[str, tuple[str, str]] = {
     # key: (Arabic, English)
@@ -63,6 +64,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "read_in_source": ("اقرأ في المصدر", "Read in the source"),
     "cited_by": ("الأحداث المستندة إلى هذه الفقرة", "Events citing this passage"),
     "paragraph": ("الفقرة", "Paragraph"),
+    "cite_paragraph": ("الفقرة {n}", "¶ {n}"),
+    "doc_statement": ("بيان {place}", "{place} statement"),
+    "doc_news-report": ("خبر {place}", "{place} news report"),
+    "date_from": ("من", "From"),
+    "date_to": ("إلى", "To"),
+    "english_of_passage": ("الترجمة الإنجليزية", "English translation"),
+    "chosen_event": ("الحدث المختار", "The chosen event"),
     "headline": ("العنوان الرئيسي", "Headline"),
     "lead": ("المقدمة", "Lead"),
     "caption": ("تعليق الصورة", "Photo caption"),
@@ -160,6 +168,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "There is no step {step} in this tour (it has {total}); showing step {shown}.",
     ),
     "tours_error": ("ملف tours.yaml فيه أخطاء؛ هذه قائمتها:", "tours.yaml has problems; here they are:"),
+    # Filters that follow (every page's banner), the Sources page under a filter
+    "filters_on": ("التصفية مفعّلة", "Filters on"),
+    "clear_filters": ("إلغاء التصفية", "Clear filters"),
+    "sources_marked": (
+        "التصفية تعرض {n} من {total} حدثاً: الفقرات التي تستشهد بها ({passages}) معلَّمة، وتُخفي التصفية {hidden} حدثاً من القوائم تحت الفقرات.",
+        "The filters show {n} of {total} events: the {passages} passages they cite are marked, and the filters hide {hidden} events from the lists under the passages.",
+    ),
+    "cited_in_view": ("تستشهد بها الأحداث المعروضة", "cited by the events shown"),
+    "hidden_citing": ("و{n} حدثاً آخر تخفيه التصفية", "and {n} more events the filters hide"),
+    "presenter_filtered": ("جولة في الأحداث التي تعرضها التصفية الحالية", "A walk through the events the current filters show"),
+    "legend": ("مفتاح الخريطة", "Legend"),
+    # The handout (handout.py)
+    "handout": ("نشرة", "Handout"),
+    "download_handout": ("نشرة للطباعة (HTML، 4 صفحات على الأكثر)", "Handout (HTML, at most 4 pages)"),
+    "handout_intro": (
+        "ملخص العرض الحالي في صفحات قليلة: الوثيقتان، والأرقام الواردة فيهما، والخط الزمني، والخريطة، وحدث في كل سطر مع موضعه في الوثيقة. الموجز الكامل يضم نصوص الاستشهادات.",
+        "The current view in a few pages: the two documents, the figures they state, the timeline, the map, and one line per event with where the document says it. The full briefing holds the quoted words.",
+    ),
+    "events_one_line": ("الأحداث، حدث في كل سطر", "The events, one line each"),
     "no_place_on_map": ("لا يسمّي هذا الحدث مكاناً على الخريطة.", "This event names no place on the map."),
 }
 

@@ -49,7 +49,7 @@ from .i18n import Lang, direction, format_partial_date, t
 from .load import Atlas, country_name
 from .models import Event
 from .escaping import esc, script_json
-from .render import source_href
+from .render import cite_words, source_href
 
 SIMPLIFY_TOLERANCE = 0.1  # degrees; Iraq keeps ~80 vertices, the file ~0.5 MB
 REGION_BOUNDS = [[12.0, 8.0], [42.5, 62.0]]  # [[south, west], [north, east]]: North Africa to Iran
@@ -229,7 +229,7 @@ def place_html(
     for status in place.status:
         rows.append(
             '<div class="ca-quote" role="group">'  # not <blockquote>: Streamlit greys those out
-            f'<p class="ca-popup-date">{e(format_partial_date(status.date, lang))}</p>'
+            f'<p class="ca-popup-date"><bdi>{e(format_partial_date(status.date, lang))}</bdi></p>'
             f'<p dir="rtl" lang="ar" class="ca-ar">«{e(status.quote)}»</p>'
             f'<p dir="ltr" lang="en" class="ca-en">“{e(status.en)}”</p>'
             f"{cite(status) if cite else _source_link(status, atlas, lang, for_map)}"
@@ -252,8 +252,9 @@ def _source_link(status: PlaceStatus, atlas: Atlas, lang: Lang, for_map: bool) -
         if for_map
         else f'<a class="ca-source" href="{esc(href)}" target="_self">'
     )
+    words = cite_words(atlas, status.doc, status.paragraph, lang)  # «بيان واشنطن، الفقرة 2», never an id
     return (f'<p class="ca-cite">{link}{e(t("read_in_source", lang))}{" ↗" if for_map else ""}</a>'
-            f' · <span class="ca-popup-doc">{e(title)}</span></p>')
+            f' · <bdi class="ca-popup-doc" title="{e(title)}" style="white-space: nowrap;">{e(words)}</bdi></p>')
 
 
 def _icon(place: Place, count: int, lang: Lang, selected: bool, *, label: str | None = None,
@@ -311,6 +312,8 @@ MAP_CSS = f"""
 .ca-popup ul {{ margin: .2rem 0; padding-inline-start: 1.2rem; }}
 .ca-legend {{ background: rgba(255,255,255,.92); padding: 6px 10px; border-radius: 4px; font: 13px/1.6 {FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.ca-legend-title {{ cursor: pointer; font-weight: 700; min-height: 24px; line-height: 24px; }}
+.ca-legend-fold:not([open]) .ca-legend-title {{ list-style-position: inside; }}
 .ca-legend .ca-key {{ display: inline-block; width: 14px; height: 14px; vertical-align: middle; margin-inline-end: 6px;
   box-sizing: border-box; }}
 .ca-key.ca-liberated {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg) scale(.85); }}
@@ -318,6 +321,9 @@ MAP_CSS = f"""
 .ca-key.ca-region {{ border: 2px dashed {REGION_COLOUR}; border-radius: 50%; }}
 .ca-key.ca-named {{ background: {LAND_NAMED}; border: 1px solid {BORDER}; }}
 """
+
+
+LEGEND_FOLD_BELOW = 480  # px: a narrower map (a phone's) starts with its legend folded (it covered a third of it)
 
 
 class Legend(MacroElement):
@@ -328,9 +334,21 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
         {{ this.get_name() }}.onAdd = function (map) {
+            // a <details>: folded on a narrow map (a phone), open on a wide one; a tap toggles it
             var div = L.DomUtil.create('div', 'ca-legend');
             div.setAttribute('dir', {{ this.dir|tojson }});
-            div.innerHTML = {{ this.html|tojavascript }};
+            var fold = L.DomUtil.create('details', 'ca-legend-fold', div);
+            var title = L.DomUtil.create('summary', 'ca-legend-title', fold);
+            title.textContent = {{ this.title|tojson }};
+            var keys = L.DomUtil.create('div', 'ca-legend-keys', fold);
+            keys.innerHTML = {{ this.html|tojavascript }};
+            // the map's width settles after the frame is laid out: follow it until the reader toggles
+            var fit = function () { if (!fold.dataset.touched) { fold.open = map.getSize().x >= {{ this.fold_below }}; } };
+            title.addEventListener('click', function () { fold.dataset.touched = '1'; });
+            map.on('resize', fit);
+            setTimeout(fit, 0);
+            fit();
+            L.DomEvent.disableClickPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -342,6 +360,8 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.title = t("legend", lang)
+        self.fold_below = LEGEND_FOLD_BELOW
         self.dir = direction(lang)
         self.position = "bottomright" if lang == "ar" else "bottomleft"
 
@@ -530,7 +550,7 @@ def _events_list_html(events: Sequence[Event], lang: Lang, e=esc_js, item: Calla
     rows = "".join(
         f'<li data-event-id="{e(ev.id)}">'
         + (item(ev) if item else f'{e(ev.title.get(lang))} ')
-        + f'<span class="ca-popup-date">({e(format_partial_date(ev.date, lang))})</span></li>'
+        + f'<span class="ca-popup-date">(<bdi>{e(format_partial_date(ev.date, lang))}</bdi>)</span></li>'
         for ev in shown
     )
     more = (f'<p class="ca-popup-more">{e(t("more_events_here", lang, n=len(events) - len(shown)))}</p>'

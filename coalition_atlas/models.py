@@ -113,7 +113,7 @@ def _fraction(value: object) -> object:
     if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*/\s*[0-9]+\s*", value):
         num, den = (int(p) for p in value.split("/"))
         if den == 0:
-            raise ValueError("a fraction cannot have 0 below the line")
+            raise ValueError('a fraction cannot have 0 below the line; write it as the text says it, e.g. "1/3"')
         return num / den
     return value
 
@@ -133,12 +133,15 @@ class Figure(_Strict):
 
     @model_validator(mode="after")
     def _value_or_words(self) -> "Figure":
-        if (self.value is None) == (self.words is None):
-            raise ValueError("write either `value:` (a number) or `words:` (the text's words, with `qualifier: order-of`)")
+        # "what; how to fix": load.py says them as the two halves of a problem
+        if self.value is None and self.words is None:
+            raise ValueError("the figure has no `value:` and no `words:`; write `value:` (a number), or `words:` with `qualifier: order-of` where the text gives only words")
+        if self.value is not None and self.words is not None:
+            raise ValueError("the figure has both `value:` and `words:`; keep `value:`, or `words:` with `qualifier: order-of` where the text gives no number")
         if (self.words is not None) != (self.qualifier == "order-of"):
-            raise ValueError("`words:` goes with `qualifier: order-of`, and `order-of` with `words:`")
+            raise ValueError("`words:` goes with `qualifier: order-of`, and `order-of` with `words:`; use them together, or write `value:` with another qualifier")
         if self.unit == "fraction" and self.value is not None and self.fraction is None:
-            raise ValueError(f"{self.value:g} is not a simple fraction: write it as the text says it, e.g. \"1/3\"")
+            raise ValueError(f'{self.value:g} is not a simple fraction; write it as the text says it, e.g. "1/3"')
         return self
 
     @property

@@ -4,6 +4,11 @@ Pages hand these strings to ``st.markdown(..., unsafe_allow_html=True)`` (or ``s
 nothing from events.yaml may reach them unescaped: the event is the ``_event.html`` template
 (autoescaped, the same one the pack uses); the rest uses ``escaping.esc``; URL parameters go
 through ``urlencode``.
+
+Figures are said aloud (``figures.figure_value``: Babel, units always); citations name the
+document and paragraph in words (``cite_words``), never by id; the templates isolate every run
+that mixes Arabic with Latin letters or digits (a date, a figure, a name, a citation) in
+``<bdi>``.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from .escaping import esc, md  # noqa: F401  (the pages' names for the one escaping policy)
-from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, join_list, t
+from .figures import figure_value
+from .i18n import Lang, category_label, dating_label, direction, format_day, format_partial_date, isolate, join_list, t
 from .load import Atlas, country_name
 from .models import Event, Figure
 from .templating import render
@@ -40,32 +46,13 @@ def figure_text(figure: Figure, lang: Lang | None) -> str:
     value = figure.value
     if lang is None:  # the record's own words, for the exports
         if figure.words is not None:  # words, not a number: «عشرات الآلاف» tens of thousands
-            exact: object = f"«{figure.words.ar}» {figure.words.en}"
+            exact: object = f"«{isolate(figure.words.ar)}» {figure.words.en}"
         elif figure.fraction:
             exact = "/".join(map(str, figure.fraction))  # 1/3, not 0.333…
         else:
             exact = int(value) if float(value).is_integer() else value  # 2000000000, not 2e+09
-        return f"{figure.qualifier} {exact} {figure.unit} «{figure.of.ar}» — {figure.of.en}"
-    if figure.words is not None:  # the text gives words, not a number: «عشرات الآلاف»
-        number = figure.words.get(lang)
-    elif figure.fraction:
-        number = {(1, 2): "½", (1, 3): "⅓", (2, 3): "⅔", (1, 4): "¼", (3, 4): "¾"}.get(figure.fraction, "/".join(map(str, figure.fraction)))
-    else:
-        number = f"{value:,.0f}" if value >= 100 else f"{value:g}"
-    unit = {
-        "percent": "%",
-        "usd": " USD" if lang == "en" else " دولار أمريكي",
-        "dollars": " dollars" if lang == "en" else " دولار",
-        "km2": " km²" if lang == "en" else " كم²",
-    }.get(figure.unit, "")
-    qualifier = {
-        "more-than": ("أكثر من ", "more than "),
-        "at-least": ("ما لا يقل عن ", "at least "),
-        "about": ("حوالي ", "about "),
-        "nearly": ("ما يقرب من ", "nearly "),
-    }.get(figure.qualifier, ("", ""))
-    prefix = qualifier[0] if lang == "ar" else qualifier[1]
-    return f"{prefix}{number}{unit} — {figure.of.get(lang)}"
+        return f"{figure.qualifier} {exact} {figure.unit} «{isolate(figure.of.ar)}» — {figure.of.en}"  # Arabic isolated
+    return f"{figure_value(figure, lang)} — {figure.of.get(lang)}"  # said aloud: Babel, with its unit
 
 
 def doc_short(atlas: Atlas, doc: str, lang: Lang) -> str:
@@ -79,6 +66,25 @@ def doc_title(atlas: Atlas, doc: str, lang: Lang) -> str:
     return found.meta.title.get(lang) if found else doc
 
 
+def doc_name(atlas: Atlas, doc: str, lang: Lang) -> str:
+    """A document in two words a reader can say: «بيان واشنطن», "Washington statement"."""
+    found = atlas.documents.get(doc)
+    if found is None:
+        return doc
+    place = atlas.places.get(found.meta.place)
+    where = place.name(lang).split(",")[0] if place else ""
+    return t(f"doc_{found.meta.kind}", lang, place=where).strip()
+
+
+def cite_words(atlas: Atlas, doc: str, passage: str, lang: Lang) -> str:
+    """Document and paragraph in words: «بيان واشنطن، الفقرة 2», "Washington statement, ¶ 2"."""
+    if passage in ("title", "headline", "lead", "caption"):
+        where = t("headline" if passage == "title" else passage, lang)
+    else:
+        where = t("cite_paragraph", lang, n=passage)
+    return f"{doc_name(atlas, doc, lang)}{'، ' if lang == 'ar' else ', '}{where}"
+
+
 def in_file_id(doc: str, passage: str) -> str:
     """A cited passage's element id inside one file (the briefing pack)."""
     return f"src-{doc}-{passage}"
@@ -88,11 +94,11 @@ def citation(atlas: Atlas, doc: str, paragraph: str, lang: Lang, *, event: str |
     """What the citation line under a quote says: the document and passage, and where "Read in
     the source" leads — the passage in the same file (``in_file``: the pack) or on the Sources
     page (the event's words highlighted)."""
-    label = passage_label(paragraph, lang)
+    where = cite_words(atlas, doc, paragraph, lang)
     if in_file:
-        return {"in_file": True, "where": f"{doc_short(atlas, doc, lang)} — {label}", "title": doc_title(atlas, doc, lang),
+        return {"in_file": True, "where": where, "title": doc_title(atlas, doc, lang),
                 "href": "#" + in_file_id(doc, paragraph), "read": t("read_in_source", lang)}
-    return {"in_file": False, "where": f"{doc_title(atlas, doc, lang)} — {label}",
+    return {"in_file": False, "where": where, "title": doc_title(atlas, doc, lang),
             "href": source_href(doc, paragraph, event, lang), "read": t("read_in_source", lang)}
 
 
@@ -143,16 +149,11 @@ def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:
     """One source document in brief: title, kind, date, place."""
     meta = doc.meta
     place = atlas.places.get(meta.place)
-    bits = [t(meta.kind, lang), format_day(meta.date, lang)]
-    if place:
-        bits.append(place.name(lang))
-    return (
-        f'<div class="ca-doc" dir="{direction(lang)}">'
-        f'<p class="ca-doc-title" dir="rtl" lang="ar">{esc(meta.title.ar)}</p>'
-        + (f'<p class="ca-doc-title" dir="ltr" lang="en">{esc(meta.title.en)}</p>' if lang == "en" else "")
-        + f'<p class="ca-meta">{esc(" · ".join(bits))}</p>'
-        f'<p><a href="{esc(source_href(doc.id, doc.passages[0].id, lang=lang))}" target="_self">'
-        f"{esc(t('read_in_source', lang))}</a></p></div>"
+    bits = [t(meta.kind, lang), format_day(meta.date, lang)] + ([place.name(lang)] if place else [])
+    return render(
+        "document_card.html", dir=direction(lang), lang=lang, title_ar=meta.title.ar,
+        title_en=meta.title.en if lang == "en" else "", bits=bits,
+        href=source_href(doc.id, doc.passages[0].id, lang=lang), read=t("read_in_source", lang),
     )
 
 
@@ -163,17 +164,15 @@ def figures_html(atlas: Atlas, lang: Lang) -> str:
     for event in atlas.events:
         for figure in event.figures:
             ref = event.sources[0]
-            stated = (figure.value, figure.unit, figure.qualifier, figure.of.en, ref.doc, ref.paragraph)
+            stated = (figure.value, figure.words.en if figure.words else None, figure.unit, figure.qualifier, figure.of.en, ref.doc, ref.paragraph)
             if stated in seen:
                 continue
             seen.add(stated)
             cards.append(
-                '<div class="ca-figure">'
-                f'<p class="ca-figure-value">{esc(figure_text(figure, lang).split(" — ")[0])}</p>'
-                f"<p>{esc(figure.of.get(lang))}</p>"
-                f'<p class="ca-cite">{esc(format_partial_date(event.date, lang))} · '
-                f'<a href="{esc(source_href(ref.doc, ref.paragraph, event.id, lang))}" target="_self">'
-                f"{esc(atlas.documents[ref.doc].id)} · {esc(passage_label(ref.paragraph, lang))}</a></p>"
-                "</div>"
+                {
+                    "value": figure_value(figure, lang), "of": figure.of.get(lang),
+                    "date": format_partial_date(event.date, lang), "where": cite_words(atlas, ref.doc, ref.paragraph, lang),
+                    "href": source_href(ref.doc, ref.paragraph, event.id, lang),
+                }
             )
-    return f'<div class="ca-figures" dir="{direction(lang)}">' + "".join(cards) + "</div>"
+    return render("figures.html", dir=direction(lang), lang=lang, cards=cards)

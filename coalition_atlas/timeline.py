@@ -34,7 +34,7 @@ import plotly.graph_objects as go
 
 from .escaping import esc as _esc
 from .gazetteer import Place
-from .i18n import Lang, category_label, dating_label, format_partial_date, t
+from .i18n import LRI, PDI, RLI, Lang, category_label, dating_label, format_partial_date, isolate, t
 from .load import country_name
 from .models import Event
 from .vocabulary import CATEGORIES, DATINGS
@@ -72,6 +72,7 @@ DIM = 0.5  # opacity of the other marks while one is selected or a place is high
 STEP = 0.013  # a cluster's columns, as a fraction of the axis (about 12 px)
 ROW = 0.31  # a cluster's rows, in lanes (three rows to a lane)
 HEIGHT = 460
+EARLIER_BELOW = 26  # px below the plot: the "Before 2017" label's row, under the years' row
 GL_ABOVE = 500  # events: more are drawn for a large record (WebGL marks, spans merged)
 
 
@@ -167,10 +168,20 @@ def _date_label(date: str, lang: Lang) -> str:  # a few thousand dates at most; 
     return format_partial_date(date, lang)
 
 
+def _line(lang: Lang, text: str) -> str:
+    """One line of a hover label in the language's direction, whatever the label's own:
+    Plotly's hover text is SVG, where no markup can set a direction, so each line sits between
+    a right-to-left (or left-to-right) isolate and its end (U+2067/U+2066 … U+2069)."""
+    return f"{RLI if lang == 'ar' else LRI}{text}{PDI}"
+
+
 def hover_text(event: Event, lang: Lang) -> str:
+    """The hover label: date (bold) and dating, title, category; each run isolated (FSI … PDI)
+    so that a date such as «22 آذار/مارس 2017» reads in its own order."""
     return (
-        f"<b>{esc(_date_label(event.date, lang))}</b> · {esc(dating_label(event.dating, lang))}<br>"
-        f"{esc(event.title.get(lang))}<br>{esc(category_label(event.category, lang))}"
+        _line(lang, f"<b>{isolate(esc(_date_label(event.date, lang)))}</b> · {isolate(esc(dating_label(event.dating, lang)))}") + "<br>"
+        + _line(lang, isolate(esc(event.title.get(lang)))) + "<br>"
+        + _line(lang, isolate(esc(category_label(event.category, lang))))
     )
 
 
@@ -320,9 +331,10 @@ def timeline_figure(
             type="rect", xref="x", yref="paper", x0=band[0], x1=band[1], y0=0, y1=1,
             fillcolor="#E2E2E2", line=dict(width=0), layer="between", name="earlier",
         )
-        fig.add_annotation(  # its label, level with the years under the axis
-            x=band[0] + (band[1] - band[0]) / 2, xref="x", y=0, yref="paper", yanchor="top", yshift=-2,
-            text=esc(t("earlier", lang)).replace(" ", "<br>", 1), showarrow=False, name="earlier",
+        fig.add_annotation(  # its label, a row below the years: on a phone the band is narrower than
+            # its label, which then reaches under "2017" (beside the years, they overlapped)
+            x=band[0] + (band[1] - band[0]) / 2, xref="x", y=0, yref="paper", yanchor="top", yshift=-EARLIER_BELOW,
+            text=esc(t("earlier", lang)), showarrow=False, name="earlier",
             font=dict(family=FONT, size=14, color="#222222"),
         )
     return fig
@@ -359,11 +371,12 @@ def _large_marks(
                 customdata=np.array([e.id for e in marks], dtype=object),
                 # hover_text's lines, with what the whole trace shares (dating, category) said
                 # once in the template: per mark only the date and the title
-                text=np.array([esc(_date_label(e.date, lang)) for e in marks], dtype=object),
-                hovertext=np.array([esc(e.title.get(lang)) for e in marks], dtype=object),
+                text=np.array([isolate(esc(_date_label(e.date, lang))) for e in marks], dtype=object),
+                hovertext=np.array([isolate(esc(e.title.get(lang))) for e in marks], dtype=object),
                 hovertemplate=(
-                    f"<b>%{{text}}</b> · {_template_safe(esc(dating_label(dating, lang)))}<br>%{{hovertext}}<br>"
-                    f"{_template_safe(esc(category_label(category, lang)))}<extra></extra>"
+                    _line(lang, f"<b>%{{text}}</b> · {_template_safe(isolate(esc(dating_label(dating, lang))))}") + "<br>"
+                    + _line(lang, "%{hovertext}") + "<br>"
+                    + _line(lang, _template_safe(isolate(esc(category_label(category, lang))))) + "<extra></extra>"
                 ),
                 marker=dict(
                     symbol=SYMBOLS[dating],

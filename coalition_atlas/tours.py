@@ -225,8 +225,10 @@ def choose_tour(tours: Sequence[Tour], tour_id: str | None) -> tuple[Tour, bool]
 
 
 def position(tours: Sequence[Tour], atlas: Atlas, state: ViewState) -> Position:
-    """Where the view state's ``tour`` and ``step`` stand, after falling back and clamping."""
-    tour, unknown = choose_tour(tours, state.tour)
+    """Where the view state's ``tour`` and ``step`` stand, after falling back and clamping.
+    With filters on and no tour named, the walk is :data:`CURRENT` (the filtered events): an
+    explicit ``tour=`` wins over the filters."""
+    tour, unknown = choose_tour(tours, state.tour or (CURRENT if state.filtered else None))
     stops = step_events(tour, atlas, state)
     step, clamped = clamp_step(None if unknown else state.step, len(stops))
     said = []
@@ -359,6 +361,21 @@ PRESENTER_CSS = """
 .st-key-ca_bar button { min-height: 2.5rem; border: 2px solid #000; color: #000; font-size: 1.05rem; }
 .st-key-ca_bar button:disabled { border-color: #999; color: #767676; }
 .st-key-ca_bar [data-baseweb="select"] { font-size: 1.05rem; }
+/* a phone: the tour's list on a line of its own, then every button on one line, icons only
+   (their names stay for screen readers, visually hidden) */
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: .4rem .6rem .2rem; }
+  .st-key-ca_bar { flex-wrap: wrap; row-gap: .35rem; column-gap: .25rem; }
+  .st-key-ca_bar .st-key-presenter_tour { flex: 1 0 100% !important; width: 100% !important; max-width: none !important; }
+  .st-key-ca_nav { gap: .25rem; }
+  .st-key-ca_bar button, .st-key-ca_bar a[data-testid="stPageLink-NavLink"] { min-width: 2.5rem; padding: .2rem .45rem; }
+  .st-key-ca_bar a[data-testid="stPageLink-NavLink"] { min-height: 2.5rem; box-sizing: border-box; border: 2px solid #000;
+    justify-content: center; margin: 0; }  /* a button's size: a finger's target, level with the buttons */
+  .st-key-ca_bar button [data-testid="stMarkdownContainer"], .st-key-ca_bar a [data-testid="stMarkdownContainer"],
+  .st-key-ca_bar button kbd {
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  p.ca-p-counter { font-size: 1.15rem; min-width: 3.2rem; }
+}
 .ca-p-counter { margin: 0; font-size: 1.6rem; font-weight: 700; direction: ltr; min-width: 5.5rem; text-align: center; }
 .ca-p-step { margin-bottom: 1rem; }  /* Streamlit pulls a Markdown block 1rem up over what follows */
 .ca-p-step p { margin: 0; color: #000; text-align: start; }
@@ -448,9 +465,11 @@ def presenter_timeline(stops: Sequence[Stop], lang: Lang, selected: str | None, 
         if trace.type != "scattergl":  # WebGL marks have no clipping to turn off
             trace.cliponaxis = False  # the ring around a mark in the top lane stays whole
     for note in fig.layout.annotations:  # "Before 2017" inside its band, clear of the bigger years
-        if note.name == "earlier":
-            note.update(y=1, yanchor="top", yshift=-4, font=dict(size=14, color="#000000"))
-    fig.update_layout(height=height, margin=dict(l=4, r=4, t=4, b=4), showlegend=False, font=dict(size=16, color="#000000"))
+        if note.name == "earlier":  # a row below the bigger years (inside the band it ran over the lanes' names)
+            note.update(yshift=-28, font=dict(size=14, color="#000000"))
+    earlier = any(note.name == "earlier" for note in fig.layout.annotations)
+    fig.update_layout(height=height, margin=dict(l=4, r=4, t=4, b=50 if earlier else 4), showlegend=False,
+                      font=dict(size=16, color="#000000"))
     fig.update_xaxes(tickfont=dict(size=17, color="#000000"))
     fig.update_yaxes(tickfont=dict(size=15, color="#000000"))
     return fig

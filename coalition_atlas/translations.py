@@ -10,9 +10,11 @@ sides), and the English writes no number in digits that the Arabic does not.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections import Counter
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from .problems import Problem
 from .sources import TRANSLATION_FILE, Document, normalize_ws, read_translation_file, translation_file_name
@@ -37,7 +39,8 @@ def _value(digits: str, power: int) -> Decimal | None:
 def _show(value: Decimal) -> str:
     text = f"{value.normalize():f}"
     whole, _, frac = text.partition(".")
-    return f"{int(whole):,}" + (f".{frac}" if frac else "")
+    number = int(whole)
+    return (f"{number:,}" if number >= 10_000 else str(number)) + (f".{frac}" if frac else "")  # 2017, 110,000
 
 
 def arabic_numbers(text: str) -> Counter:
@@ -153,8 +156,14 @@ def stands_in(translation: str, passage_translation: str) -> bool:
     """Whether a quote's translation stands in its passage's translation, white space aside
     (and the case of its first letter: a quote may start mid-sentence)."""
     needle = _same_start(normalize_ws(translation))
+    hay, lowered = _hay(passage_translation)
+    return bool(needle) and (needle in hay or needle in lowered)
+
+
+@lru_cache(maxsize=256)  # a passage's translation, once for all the quotes citing it
+def _hay(passage_translation: str) -> tuple[str, str]:
     hay = normalize_ws(passage_translation)
-    return bool(needle) and (needle in hay or needle in _lower_starts(hay))
+    return hay, _lower_starts(hay)
 
 
 def _lower_starts(text: str) -> str:
@@ -177,8 +186,12 @@ def check_quote_translation(doc: Document | None, paragraph: str, translation: s
     theirs = doc.translation(paragraph)
     if not theirs or stands_in(translation, theirs):
         return None
-    near = closest_stretch(normalize_ws(theirs), normalize_ws(translation))
-    near = near if len(near) <= 70 else near[:69] + "…"
+    hay, needle = normalize_ws(theirs), _same_start(normalize_ws(translation))
+    near = closest_stretch(hay, needle)
+    start = hay.find(near)
+    same = len(os.path.commonprefix([_same_start(near), needle]))  # show where they part
+    begin = max(start, start + same - 30)
+    near = ("…" if begin > 0 else "") + hay[begin : begin + 70] + ("…" if begin + 70 < len(hay) else "")
     return (
         f"the translation differs from {doc.id} passage {paragraph}'s translation in {TRANSLATION_FILE}",
         f"closest there: “{near}” — use the same words, or say why in `translation_note:`",

@@ -7,6 +7,11 @@ back to the default and is named in a notice, never an exception.
 Parameters: lang=ar|en · country=IRQ,SYR · category=territory,… · source=washington-2017,… ·
 from=YYYY-MM-DD · to=YYYY-MM-DD · event=<id> · place=<id> · doc=<id> · p=<passage id> ·
 tour=<id> · step=<n>
+
+The language, the filters and the chosen event and place are global: every page keeps them.
+``doc`` and ``p`` belong to the Sources page, ``tour`` and ``step`` to the presenter
+(:data:`PAGE_PARAMS`): :func:`for_page` drops them on any other page, so that they do not leak
+into its address (nor come back when the person returns: a new visit starts afresh).
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ from .vocabulary import CATEGORIES
 
 KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step")
 MAX_PARAM = 400  # characters: longer values are not ours
+# the fields that belong to one page (by its URL path), with their URL parameters
+PAGE_PARAMS: dict[str, dict[str, str]] = {
+    "sources": {"doc": "doc", "passage": "p"},
+    "presenter": {"tour": "tour", "step": "step"},
+}
+
+
 # Dates a URL may ask for: the record's years (models.YEAR_MIN…YEAR_MAX). Outside them, a date
 # means nothing here, and widgets cannot draw it (Streamlit's slider stops at 1684 and 2255).
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only ("٢٠١٧" is not a date here)
@@ -141,6 +153,15 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
     return state.with_(
         event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, notices=tuple(bad)
     )
+
+
+def for_page(state: ViewState, page: str) -> ViewState:
+    """``state`` as the page at URL path ``page`` keeps it: the fields that belong to another
+    page (:data:`PAGE_PARAMS`) cleared."""
+    drop = {name: None for owner, fields in PAGE_PARAMS.items() if owner != page for name in fields}
+    if all(getattr(state, name) is None for name in drop):
+        return state
+    return state.with_(**drop)
 
 
 def ignored_names(notices: Iterable[str]) -> tuple[tuple[str, ...], int]:

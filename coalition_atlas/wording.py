@@ -81,6 +81,9 @@ def _explain(
         return src.problem(loc, f"'{field}' {shown} is out of range: {err['msg'].lower()}", "write a value in range")
     if kind == "string_too_long":
         return src.problem(loc, f"'{field}' is too long ({len(str(given)):,} characters)", err["msg"].lower())
+    if kind == "value_error" and "; " in str(err.get("ctx", {}).get("error", "")):  # our own "what; how to fix"
+        what, _, fix = str(err["ctx"]["error"]).partition("; ")
+        return src.problem(loc, what, fix)
     expected = {
         "dict_type": "a mapping (`key: value` lines or `{…}`)",
         "list_type": "a list (`[…]` or `- ` items)",

@@ -7,19 +7,23 @@ session starts, changed by the sidebar, and written back to ``st.query_params`` 
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from pathlib import Path
 
 import streamlit as st
 
 from pages import _cached, _links
-from coalition_atlas.filtering import filter_events
-from coalition_atlas.i18n import LANGS, category_label, direction, t
+from pages._text import aligned
+from coalition_atlas.filtering import describe, filter_events, month_bounds
+from coalition_atlas.i18n import LANGS, category_label, direction, format_day, format_partial_date, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
 from coalition_atlas.memo import memo
-from coalition_atlas.style import page_css
+from coalition_atlas.style import LANG_SCRIPT, page_css
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
-from coalition_atlas.viewstate import ViewState, ignored_names, parse_params, to_params
+from coalition_atlas.templating import render
+from coalition_atlas.viewstate import ViewState, for_page, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
 
@@ -36,7 +40,7 @@ def _load(path: str, mtime: float) -> Atlas | RecordError:
 PAGES: tuple[tuple[str, bool], ...] = (
     ("overview", True), ("timeline", False), ("map", False), ("sources", False), ("presenter", False),
 )
-PAGE_CONFIG = {"page_title": "Coalition Atlas · أطلس التحالف", "layout": "wide", "initial_sidebar_state": "expanded"}
+PAGE_CONFIG = {"page_title": "Coalition Atlas · أطلس التحالف", "layout": "wide", "initial_sidebar_state": "auto"}
 
 
 def navigation_pages(lang: str) -> list:
@@ -82,6 +86,12 @@ def _set_up(*, entry: bool):
     if link:
         default = next(name for name, is_default in PAGES if is_default)
         _links.follow(link, record, {"": f"pages/{default}.py"} | {name: f"pages/{name}.py" for name, _ in PAGES})
+    if page is not None:  # tour, step, doc, p stay on their pages (run from pages/, the URL is the page's own)
+        state = for_page(st.session_state["view"], page.url_path or "overview")
+        set_view(state)
+    state = st.session_state["view"]
+    page_scripts()
+    filters_banner(record, state)
     with nav:
         sidebar_links(state)
     return record, page
@@ -131,7 +141,14 @@ def set_view(state: ViewState) -> None:
 
 
 def style(lang: str) -> None:
-    st.markdown(page_css(direction(lang)), unsafe_allow_html=True)
+    """The stylesheet (style-only HTML goes to Streamlit's event container: it takes no room)
+    and the marker + script that set ``<html lang dir>`` (static/js/lang.js)."""
+    st.html(page_css(direction(lang)))
+    code = "ar" if lang == "ar" else "en"
+    st.html(
+        f'<span class="ca-lang" data-lang="{code}" hidden></span><script src="{LANG_SCRIPT}"></script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def sidebar(record: Atlas, state: ViewState) -> ViewState:
@@ -142,7 +159,8 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             t("language", lang), LANGS, default=state.lang, key="lang_choice",
             format_func=lambda code: "العربية" if code == "ar" else "English",
         ) or state.lang
-        st.subheader(t("filters", lang))
+        say = aligned(lang)
+        say.subheader(t("filters", lang))
         (first, last), named = _cached.span_and_countries(record, record.token)
         countries = sorted(named, key=lambda c: country_name(c, lang))
         chosen = st.multiselect(
@@ -157,31 +175,25 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
             t("documents", lang), list(record.documents), default=list(state.docs),
             format_func=lambda d: record.documents[d].meta.title.get(lang)[:60], key=f"docs_{lang}", placeholder=t("all_documents", lang),
         )
-        start, end = st.slider(
-            t("date_range", lang), min_value=first, max_value=last,
-            value=(state.start or first, state.end or last), format="YYYY-MM", key=f"dates_{lang}",
-        )
+        start, end = _date_range(first, last, state, lang)
         new = state.with_(
             lang=lang, countries=tuple(chosen), categories=tuple(categories), docs=tuple(docs),
             start=None if start == first else start, end=None if end == last else end,
         )
-        if new.filtered and st.button(t("reset", lang)):
-            for key in list(st.session_state):
-                if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
-                    del st.session_state[key]
-            new = ViewState(lang=lang)
-            set_view(new)
+        if new.filtered and st.button(t("reset", lang), key="ca_reset_filters"):
+            clear_filters()
             st.rerun()
         shown = len(filter_events(record.events, new))
-        st.caption(t("events_shown", lang, n=shown, total=len(record.events)))
-        st.caption(t("translation_note", lang))
+        say.caption(t("events_shown", lang, n=shown, total=len(record.events)))
+        say.caption(t("translation_note", lang))
     return new
 
 
 def _link_to(state: ViewState, names) -> None:
-    params = to_params(state)
+    """Links to pages ``names``, each carrying the view state (a page's own parameters stay
+    home: ``for_page``)."""
     for name in names:
-        st.page_link(f"pages/{name}.py", label=t(name, state.lang), query_params=params)
+        st.page_link(f"pages/{name}.py", label=t(name, state.lang), query_params=to_params(for_page(state, name)))
 
 
 def sidebar_links(state: ViewState) -> None:
@@ -191,12 +203,69 @@ def sidebar_links(state: ViewState) -> None:
 
 
 def page_links(state: ViewState) -> None:
-    """Links to the other pages that carry the whole view state (the presenter is reached from
-    the sidebar)."""
+    """Links to the other pages that carry the view state (the presenter is reached from the
+    sidebar)."""
     names = [name for name, _ in PAGES if name != "presenter"]
     for col, name in zip(st.columns(len(names)), names):
         with col:
             _link_to(state, [name])
+
+
+def clear_filters() -> None:
+    """Every filter off (the sidebar's widgets start afresh); the language, the chosen event
+    and place, and the page's own parameters stay."""
+    for key in list(st.session_state):
+        if key.split("_")[0] in ("countries", "categories", "docs", "dates"):
+            del st.session_state[key]
+    view = st.session_state["view"]
+    set_view(view.with_(countries=(), categories=(), docs=(), start=None, end=None))
+
+
+def filters_banner(record: Atlas, state: ViewState) -> None:
+    """In the main area of every page (dashboard.py calls it): which filters are on, how many
+    events they show, and one button that clears them all. Nothing when no filter is on."""
+    if not state.filtered:
+        return
+    lang = state.lang
+    said = " · ".join(f"**{md(what)}:** {md(which)}" for what, which in describe(state, record))
+    shown = t("events_shown", lang, n=len(filter_events(record.events, state)), total=len(record.events))
+    with st.container(key="ca_filters", horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f":material/filter_alt: **{md(t('filters_on', lang))}** — {said} — {md(shown)}", width="stretch")
+        st.button(t("clear_filters", lang), on_click=clear_filters, icon=":material/filter_alt_off:", key="ca_clear_filters")
+
+
+def page_scripts() -> None:
+    """Scripts every page needs (in the sidebar: they run, and take no room in the main area)."""
+    with st.sidebar:
+        st.html(render("page_script.html", script="touch_taps.js"), unsafe_allow_javascript=True)
+
+
+def _date_range(first, last, state: ViewState, lang: str):
+    """The date range. In English a slider; in Arabic two month selects, "from" above "to":
+    Streamlit's slider runs left to right whatever the page's direction (it follows the
+    browser's language), against the chart, which runs right to left in Arabic."""
+    value = (state.start or first, state.end or last)
+    if lang != "ar":
+        return st.slider(
+            t("date_range", lang), min_value=first, max_value=last, value=value, format="YYYY-MM", key=f"dates_{lang}",
+        )
+    starts, ends = month_bounds(first, last)
+    for options, chosen in ((starts, value[0]), (ends, value[1])):
+        if chosen not in options:  # a day from the URL: kept as it is
+            bisect.insort(options, chosen)
+    aligned(lang).markdown(f"**{md(t('date_range', lang))}**")
+    start = st.selectbox(t("date_from", lang), starts, index=starts.index(value[0]), key=f"dates_from_{lang}",
+                         format_func=lambda d: _month_label(d, first, last, lang))
+    end = st.selectbox(t("date_to", lang), ends, index=ends.index(value[1]), key=f"dates_to_{lang}",
+                       format_func=lambda d: _month_label(d, first, last, lang))
+    return (start, end) if start <= end else (end, start)
+
+
+def _month_label(day, first, last, lang: str) -> str:
+    """A month ("آذار/مارس 2017"); a day when the range starts or ends inside a month."""
+    if day in (first, last) or day.day == 1 or (day + dt.timedelta(days=1)).day == 1:
+        return format_partial_date(f"{day.year}-{day.month:02d}", lang)
+    return format_day(day, lang)
 
 
 if __name__ == "__main__":  # a fresh server serves pages/_ui.py at /_ui too: not a page

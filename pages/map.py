@@ -13,10 +13,11 @@ from streamlit_folium import st_folium
 
 from coalition_atlas import maps
 from coalition_atlas.filtering import events_at_place, filter_events
-from coalition_atlas.i18n import category_label, format_partial_date, t
+from coalition_atlas.i18n import category_label, format_partial_date, isolate, t
 from coalition_atlas.load import country_name
 from coalition_atlas.render import event_detail_html, md
 from pages import _ui
+from pages._text import aligned
 
 LIST_MAX = 100  # expanders beside the map; the table below has every event
 
@@ -44,11 +45,12 @@ def on_pick() -> None:
 def place_label(pid: str | None) -> str:
     if pid is None:
         return t("all_places", lang)
-    return f"{record.places[pid].name(lang)} ({counts.get(pid, 0)})"
+    return f"{isolate(record.places[pid].name(lang))} ({counts.get(pid, 0)})"
 
 
-st.header(t("map", lang))
-st.caption(t("map_hint", lang))
+say = aligned(lang)
+say.header(t("map", lang))
+say.caption(t("map_hint", lang))
 
 
 @st.fragment
@@ -78,25 +80,25 @@ def map_and_list() -> None:
         st.selectbox(t("select_place", lang), options, key="map_place_pick", format_func=place_label, on_change=on_pick)
         listed = events_at_place(events, place)
         if place:
-            st.subheader(t("events_at", lang, place=md(record.places[place].name(lang))))
+            say.subheader(t("events_at", lang, place=md(record.places[place].name(lang))))
             st.button(t("clear_place", lang), on_click=choose, args=(None,), icon=":material/close:")
             with st.expander(t("place_reports", lang)):
-                st.markdown(maps.place_html(record.places[place], record, [], lang, for_map=False), unsafe_allow_html=True)
+                say.markdown(maps.place_html(record.places[place], record, [], lang, for_map=False), unsafe_allow_html=True)
             if not listed:
                 st.info(t("no_events_at_place", lang))
-        st.caption(t("events_shown", lang, n=len(listed), total=len(record.events)))
+        say.caption(t("events_shown", lang, n=len(listed), total=len(record.events)))
         if len(listed) > LIST_MAX:
-            st.caption(t("more_listed", lang, shown=LIST_MAX, n=len(listed)))
+            say.caption(t("more_listed", lang, shown=LIST_MAX, n=len(listed)))
         with st.container(height=420 if len(listed) > 4 else "content", border=False):
             for event in listed[:LIST_MAX]:
-                label = f"{format_partial_date(event.date, lang)} · {event.title.get(lang)}"
+                label = f"{isolate(format_partial_date(event.date, lang))} · {event.title.get(lang)}"
                 with st.expander(md(label), expanded=event.id == state.event):
-                    st.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+                    say.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
 
 
 map_and_list()
 
-st.subheader(t("event_table", lang))
+say.subheader(t("event_table", lang))
 sep = "، " if lang == "ar" else ", "
 table = pd.DataFrame(
     [
@@ -113,4 +115,6 @@ table = pd.DataFrame(
 )
 # the grid is drawn left to right: in Arabic, put the first column on the right
 order = list(table.columns)[::-1] if lang == "ar" else None
-st.dataframe(table, hide_index=True, column_order=order, alt=t("event_table", lang))
+align = "right" if lang == "ar" else "left"  # a canvas: no CSS reaches its cells
+st.dataframe(table, hide_index=True, column_order=order, alt=t("event_table", lang),
+             column_config={col: st.column_config.TextColumn(col, alignment=align) for col in table.columns})

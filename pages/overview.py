@@ -13,14 +13,17 @@ from coalition_atlas.maps import event_map, place_for_click
 from coalition_atlas.render import document_card_html, event_detail_html, figures_html, md
 from coalition_atlas.timeline import selected_event_id
 from pages import _cached, _ui
+from pages._text import aligned
 
 
 def downloads(record, state) -> None:
-    """The current view (filters, language) as files: the briefing pack, CSV, GeoJSON. Each is
+    """The current view (filters, language) as files: the briefing pack, the handout, CSV, GeoJSON. Each is
     made when its button is clicked (a callable), and a click does not rerun the page."""
-    st.subheader(t("downloads", state.lang))
-    st.caption(t("downloads_hint", state.lang))
-    formats = (("html", "download_briefing"), ("csv", "download_csv"), ("geojson", "download_geojson"))
+    say = aligned(state.lang)
+    say.subheader(t("downloads", state.lang))
+    say.caption(t("downloads_hint", state.lang))
+    formats = (("html", "download_briefing"), ("handout", "download_handout"), ("csv", "download_csv"),
+               ("geojson", "download_geojson"))
     for col, (fmt, label) in zip(st.columns(len(formats)), formats):
         with col:
             st.download_button(
@@ -33,8 +36,9 @@ record = _ui.atlas()
 state = st.session_state["view"]
 lang = state.lang
 
-st.title(t("app_title", lang))
-st.markdown(t("tagline", lang))
+say = aligned(lang)
+say.title(t("app_title", lang))
+say.markdown(md(t("tagline", lang)))
 _ui.page_links(state)
 
 cols = st.columns(len(record.documents))
@@ -47,7 +51,8 @@ if not events:
     st.info(t("no_events", lang))
     st.stop()
 
-st.subheader(t("timeline_and_map", lang))
+say.subheader(t("timeline_and_map", lang))
+say.caption(t("timeline_hint", lang))  # the same legend as the Timeline page's, for the same chart
 
 
 @st.fragment
@@ -56,8 +61,9 @@ def timeline_and_map() -> None:
     not the sidebar, the documents, the figures nor the downloads."""
     state = _ui.view(record)
     chart = st.plotly_chart(
-        _cached.timeline(record, events, state),
+        _cached.timeline(record, events, state), theme=None,
         on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
+        alt=t("timeline_alt", lang, n=len(events)),
     )
     picked = selected_event_id(chart)
     if picked and picked != state.event:
@@ -81,11 +87,11 @@ def timeline_and_map() -> None:
             st.html(event_detail_html(chosen, record, lang))
         elif state.place:
             at = record.places[state.place]
-            st.markdown(f"**{md(at.name(lang))}**")
+            say.markdown(f"**{md(at.name(lang))}**")
             for event in (e for e in events if state.place in e.places):
-                st.markdown(f"- {md(event.title.get(lang))}")
+                say.markdown(f"- {md(event.title.get(lang))}")
         else:
-            st.caption(t("overview_hint", lang))
+            say.caption(t("overview_hint", lang))
         if state.event or state.place:
             if st.button(t("clear_selection", lang)):
                 _ui.set_view(state.with_(event=None, place=None))
@@ -94,7 +100,7 @@ def timeline_and_map() -> None:
 
 timeline_and_map()
 
-st.subheader(t("headline_figures", lang))
+say.subheader(t("headline_figures", lang))
 st.html(figures_html(record, lang))
 
 downloads(record, state)

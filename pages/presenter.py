@@ -79,7 +79,8 @@ def presenter() -> None:
             st.button(t("last_step", lang), icon=":material/last_page:", icon_position="right", shortcut="End",
                       on_click=go, args=("last",), disabled=at_end, key="ca_last")
         st.space("stretch")
-        if st.button("English" if lang == "ar" else "العربية", on_click=switch_language, key="ca_lang"):
+        if st.button("English" if lang == "ar" else "العربية", icon=":material/translate:", on_click=switch_language,
+                     key="ca_lang"):
             st.rerun()  # the whole page: the sidebar and the page's direction follow the language
         st.page_link("pages/overview.py", label=t("overview", lang), icon=":material/close:")
     with st.container(key="ca_keys"):  # what clickers send; hidden, the bar above shows the same moves

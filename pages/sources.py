@@ -10,37 +10,21 @@ import json
 
 import streamlit as st
 
-from coalition_atlas.i18n import format_day, t
+from coalition_atlas.filtering import filter_events
+from coalition_atlas.i18n import format_day, isolate, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
-from coalition_atlas.render import esc, event_detail_html, md
+from coalition_atlas.render import doc_name, esc, event_detail_html, md
 from pages import _ui
+from pages._text import aligned
 
 record = _ui.atlas()
 state = _ui.view(record)  # st.session_state["view"] (set from the URL by dashboard.py)
 lang = state.lang
 event = record.event(state.event) if state.event else None
 
-st.html(
-    """<style>
-[data-testid="stMain"] [data-testid="stElementContainer"] { text-align: start; }  /* not "left" in Arabic */
-.ca-doc-header[dir="rtl"] > * { text-align: right; }
-.ca-doc-header[dir="ltr"] > * { text-align: left; }
-.ca-doc-header .ca-doc-title { font-size: 1.6rem; font-weight: 700; line-height: 1.5; margin-bottom: .2rem; }
-.ca-doc-header .ca-no-url { color: #555; font-style: italic; }
-.ca-passage { border-block-start: 1px solid #ddd; padding-block: .5rem; }
-.ca-passage.ca-target { border-inline-start: 4px solid #E69F00; padding-inline-start: .7rem; }
-.ca-passage .ca-pid { margin: 0; font-size: .85rem; }
-.ca-passage .ca-pid a { color: #555; text-decoration: none; }
-.ca-passage .ca-ptext { font-size: 1.15rem; line-height: 2; text-align: justify; margin-block: .2rem .4rem; }
-.ca-backlinks { font-size: .9rem; color: #333; }
-.ca-backlinks p { margin: 0; }
-.ca-backlinks ul { margin-block: .1rem 0; }
-.ca-backlinks li.ca-current { font-weight: 700; }
-.ca-backlinks a.ca-tl { color: #555; }
-</style>"""
-)
+say = aligned(lang)  # the page's style is static/css/atlas.css
 
-st.title(t("sources", lang))
+say.title(t("sources", lang))
 _ui.page_links(state)
 
 docs = list(record.documents)
@@ -52,9 +36,8 @@ if doc_id not in record.documents:
 
 
 def _doc_label(doc: str) -> str:
-    meta = record.documents[doc].meta
-    place = record.places.get(meta.place)
-    return md(f"{t(meta.kind, lang)} · {place.name(lang) if place else meta.place} · {format_day(meta.date, lang)}")
+    meta = record.documents[doc].meta  # options are Markdown: md() takes the words literally
+    return md(f"{doc_name(record, doc, lang)} · {isolate(format_day(meta.date, lang))}")
 
 
 chosen = st.radio(
@@ -68,19 +51,24 @@ if (doc_id, passage_id) != (state.doc, state.passage):
 
 if event is not None:
     back = "→" if lang == "ar" else "←"
-    st.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
-    st.markdown(
+    say.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+    say.markdown(
         f'<p class="ca-back"><a href="{esc(timeline_href(event.id, lang))}" target="_self">'
         f"{back} {esc(t('back_to_timeline', lang))}</a></p>",
         unsafe_allow_html=True,
     )
 
 doc = record.documents[doc_id]
-st.markdown(document_header_html(doc, lang, record.places), unsafe_allow_html=True)
+say.markdown(document_header_html(doc, lang, record.places), unsafe_allow_html=True)
 cites = citations(record)
+shown = {e.id for e in filter_events(record.events, state)} if state.filtered else None
+if shown is not None:  # under a filter: its events' passages marked, the others' events counted
+    marked = sum(any(e in shown for e, _ in cites.get((d, p.id), [])) for d, d_ in record.documents.items() for p in d_.passages)
+    say.caption(t("sources_marked", lang, n=len(shown), total=len(record.events), passages=marked,
+                 hidden=len(record.events) - len(shown)))
 for passage in doc.passages:
-    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id)
-    st.markdown(html, unsafe_allow_html=True)
+    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id, shown=shown)
+    say.markdown(html, unsafe_allow_html=True)
 
 if passage_id:
     # Scroll the chosen passage into view once it is on the page. The id comes from the
@@ -93,7 +81,8 @@ if passage_id:
   function go() {{
     var el = document.getElementById(id);
     if (!el) {{ if (++tries < 100) setTimeout(go, 100); return; }}
-    el.scrollIntoView({{block: "center"}});
+    // the event's words if marked (a long passage beside its English is taller than the screen)
+    (el.querySelector("mark.ca-hl") || el).scrollIntoView({{block: "center"}});
     if (++settled < 4) setTimeout(go, 300);  // again while fonts and elements above settle
   }}
   go();

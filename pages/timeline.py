@@ -8,10 +8,11 @@ the view state (and so the URL). The table lists what the chart shows.
 import streamlit as st
 
 from coalition_atlas.filtering import filter_events
-from coalition_atlas.i18n import format_partial_date, t
+from coalition_atlas.i18n import format_partial_date, isolate, t
 from coalition_atlas.render import event_detail_html
 from coalition_atlas.timeline import event_table, selected_event_id, table_labels
 from pages import _cached, _ui
+from pages._text import aligned
 
 CHART, PICK, LAST_CLICK = "timeline_chart", "timeline_pick", "timeline_last_click"
 WIDTHS = {"date": 95, "date_label": 135, "title": "large", "category": 140, "dating": 150,
@@ -29,7 +30,8 @@ def _picked() -> None:
     _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK]))
 
 
-st.title(t("timeline", lang), anchor=False)
+say = aligned(lang)
+say.title(t("timeline", lang), anchor=False)
 events = filter_events(record.events, state)
 
 
@@ -44,36 +46,43 @@ def chooser() -> None:
         if clicked and record.event(clicked) is not None:
             state = state.with_(event=clicked)
             _ui.set_view(state)
-    if not events:
-        st.info(t("no_events", lang))
-    else:
-        st.caption(t("timeline_hint", lang))
-        st.plotly_chart(
-            _cached.timeline(record, events, state), on_select="rerun", selection_mode="points", key=CHART, theme=None,
-            config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
-            alt=t("timeline_alt", lang, n=len(events)),
-        )
-        by_id = {e.id: e for e in events}
-        options = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
-        if state.event and state.event not in by_id:  # chosen, though the filters hide it
-            options.insert(0, state.event)
-        if st.session_state.get(PICK) != state.event:
-            st.session_state[PICK] = state.event
-        st.selectbox(
-            t("select_event", lang), options, index=None, key=PICK, on_change=_picked, placeholder=t("select_event", lang),
-            format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}",
-        )
     chosen = record.event(state.event) if state.event else None
+    # the chosen event beside the chart, where the eye is (on a narrow screen the columns
+    # stack and it follows the list)
+    chart_col, detail_col = st.columns([3, 2], gap="medium") if chosen is not None else (st.container(), None)
+    with chart_col:
+        if not events:
+            st.info(t("no_events", lang))
+        else:
+            say.caption(t("timeline_hint", lang))
+            st.plotly_chart(
+                _cached.timeline(record, events, state), on_select="rerun", selection_mode="points", key=CHART, theme=None,
+                config={"displaylogo": False, "displayModeBar": False, "scrollZoom": False},
+                alt=t("timeline_alt", lang, n=len(events)),
+            )
+            by_id = {e.id: e for e in events}
+            options = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+            if state.event and state.event not in by_id:  # chosen, though the filters hide it
+                options.insert(0, state.event)
+            if st.session_state.get(PICK) != state.event:
+                st.session_state[PICK] = state.event
+            st.selectbox(
+                t("select_event", lang), options, index=None, key=PICK, on_change=_picked, placeholder=t("select_event", lang),
+                format_func=lambda i: f"{isolate(format_partial_date(record.event(i).date, lang))} — {record.event(i).title.get(lang)}",
+            )
     if chosen is not None:
-        st.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+        with detail_col, st.container(height=620, border=False, key="timeline_detail"):
+            say.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
 
 
 chooser()
 
 if events:
-    st.subheader(t("event_table", lang), anchor=False)
+    say.subheader(t("event_table", lang), anchor=False)
     labels = table_labels(lang)
+    align = "right" if lang == "ar" else "left"  # the grid is a canvas: no CSS reaches its cells
     st.dataframe(
         event_table(events, lang, record.places), hide_index=True, key="timeline_table",
-        column_config={col: st.column_config.TextColumn(label, width=WIDTHS[col]) for col, label in labels.items()},
+        column_order=list(labels)[::-1] if lang == "ar" else None,  # the first column on the right
+        column_config={col: st.column_config.TextColumn(label, width=WIDTHS[col], alignment=align) for col, label in labels.items()},
     )

@@ -78,9 +78,9 @@ def open_page(page: str | None = None, timeout: float = 120, **params: str):
     at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "dashboard.py"), default_timeout=timeout)
     for key, value in params.items():
         at.query_params[key] = value
+    if page is not None:  # the first run on that page, as a browser opening its address (a run on
+        at.switch_page(f"pages/{page}.py")  # the overview first would drop the page's own parameters)
     at.run()
-    if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -33,8 +33,9 @@ def test_nearly_is_its_own_qualifier(atlas):
     assert "nearly" in schema["$defs"]["Figure"]["properties"]["qualifier"]["enum"]
     [figure] = figures_of(atlas, "nearly-20-billion-aid-raised")
     assert (figure.value, figure.unit, figure.qualifier) == (20_000_000_000, "dollars", "nearly")
-    assert render.figure_text(figure, "en").startswith("nearly 20,000,000,000 dollars — ")
-    assert render.figure_text(figure, "ar").startswith("ما يقرب من 20,000,000,000 دولار — ")
+    # said aloud (issue 14: Babel, never "20,000,000,000 dollars")
+    assert render.figure_text(figure, "en").startswith("nearly 20 billion dollars — ")
+    assert render.figure_text(figure, "ar").startswith("ما يقرب من 20 مليار دولار — ")
 
 
 def test_every_qualifier_is_the_texts_own_word(atlas):
@@ -63,9 +64,10 @@ def test_more_than_a_third_is_the_fraction_one_third(atlas):
     [figure] = figures_of(atlas, "syrian-partners-expel-daesh-from-a-third")
     assert figure.fraction == (1, 3) and figure.qualifier == "more-than"
     assert figure.value == 1 / 3
-    assert render.figure_text(figure, "en").startswith("more than ⅓ — ")
+    assert render.figure_text(figure, "en").startswith("more than a third — ")
+    assert render.figure_text(figure, "ar").startswith("أكثر من الثلث — ")
     assert render.figure_text(figure, None).startswith("more-than 1/3 fraction ")
-    with pytest.raises(ValueError, match=r'0.333 is not a simple fraction: write it as the text says it, e.g. "1/3"'):
+    with pytest.raises(ValueError, match=r'0.333 is not a simple fraction; write it as the text says it, e.g. "1/3"'):
         Figure.model_validate({"value": 0.333, "unit": "fraction", "of": {"ar": "ا", "en": "a"}})
 
 
@@ -75,9 +77,9 @@ def test_tens_of_thousands_stays_words_with_a_qualifier(atlas):
     assert (words.value, words.qualifier, words.unit) == (None, "order-of", "people")
     assert (words.words.ar, words.words.en) == ("عشرات الآلاف", "tens of thousands")
     assert "عشرات الآلاف" in atlas.event("sacrifices-of-partners-and-coalition-personnel").sources[0].quote
-    assert render.figure_text(words, "en").startswith("tens of thousands — ")
-    assert render.figure_text(words, "ar").startswith("عشرات الآلاف — ")
-    assert "«عشرات الآلاف» tens of thousands" in render.figure_text(words, None)
+    assert render.figure_text(words, "en").startswith("tens of thousands of people — ")
+    assert render.figure_text(words, "ar").startswith("عشرات الآلاف من الأشخاص — ")
+    assert "«\u2068عشرات الآلاف\u2069» tens of thousands" in render.figure_text(words, None)
     # never a number the text does not write
     assert not any(f.value in (10_000, 10_001) for e in atlas.events for f in e.figures)
     every_text = open("events.yaml", encoding="utf-8").read()
@@ -87,9 +89,9 @@ def test_tens_of_thousands_stays_words_with_a_qualifier(atlas):
 @pytest.mark.parametrize(
     ("figure", "message"),
     [
-        ({"unit": "people", "of": {"ar": "ا", "en": "a"}}, "write either `value:` (a number) or `words:`"),
+        ({"unit": "people", "of": {"ar": "ا", "en": "a"}}, "the figure has no `value:` and no `words:`"),
         ({"value": 3, "words": {"ar": "ا", "en": "a"}, "qualifier": "order-of", "unit": "people", "of": {"ar": "ا", "en": "a"}},
-         "write either `value:` (a number) or `words:`"),
+         "the figure has both `value:` and `words:`"),
         ({"words": {"ar": "عشرات الآلاف", "en": "tens of thousands"}, "unit": "people", "of": {"ar": "ا", "en": "a"}},
          "`words:` goes with `qualifier: order-of`"),
         ({"value": "1/0", "unit": "fraction", "of": {"ar": "ا", "en": "a"}}, "a fraction cannot have 0 below the line"),
@@ -104,7 +106,8 @@ def test_the_validator_says_where_a_bad_figure_is(record_text, problems_of):
     text = record_text.replace("{value: 60, unit: percent, qualifier: more-than,", "{value: 60, unit: percent, qualifier: order-of,", 1)
     [p] = problems_of(text)
     assert p.line == text[: text.index("{value: 60, unit: percent, qualifier: order-of")].count("\n") + 1
-    assert "`words:` goes with `qualifier: order-of`" in p.message
+    assert p.message == "`words:` goes with `qualifier: order-of`, and `order-of` with `words:`"
+    assert p.hint == "use them together, or write `value:` with another qualifier"
 
 
 # --- countries: one rule for all -----------------------------------------------------------

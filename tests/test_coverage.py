@@ -29,7 +29,7 @@ def test_every_word_of_every_passage_is_quoted_or_explained():
     text = coverage_markdown(atlas)
     assert "NOT EXPLAINED" not in text
     assert "| 3 | 174 of 174 |" in text  # Paris body 3: every word quoted
-    assert "tens of thousands" in text and "nearly 20,000,000,000 dollars" in text  # its figures
+    assert "tens of thousands" in text and "nearly 20 billion dollars" in text  # its figures, said aloud (issue 14)
 
 
 def _without(atlas, event_id):

@@ -76,7 +76,7 @@ def test_csv_citations_name_document_paragraph_quote_and_translation(atlas):
     parts = cell.split(" | ")
     assert len(parts) == len(event.sources)
     for part, ref in zip(parts, event.sources):
-        assert part == f"{ref.doc}:{ref.paragraph} «{ref.quote}» — {ref.translation}"
+        assert part == f"{ref.doc}:{ref.paragraph} «\u2068{ref.quote}\u2069» — {ref.translation}"  # the Arabic isolated
 
 
 @pytest.mark.parametrize("params", VIEWS[:3], ids=["all", "country=LBY", "territory,military-2019"])
@@ -266,5 +266,5 @@ def test_overview_offers_the_downloads():
     assert not at.exception, [e.value for e in at.exception]
     buttons = at.get("download_button")
     labels = [b.proto.label for b in buttons]
-    assert labels == ["Briefing (HTML)", "Events (CSV)", "Events and places (GeoJSON)"], labels
+    assert labels == ["Briefing (HTML)", "Handout (HTML, at most 4 pages)", "Events (CSV)", "Events and places (GeoJSON)"], labels
     assert all(b.proto.deferred_file_id for b in buttons), "made on click, not on every run"

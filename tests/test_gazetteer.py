@@ -50,7 +50,8 @@ def test_the_flag_is_true_or_not_stated(tmp_path, documents, flag):
     path.write_text(text, "utf-8")
     _, problems = read_places(path, documents)
     assert len(problems) == 1
-    assert 'write true (a document says the place was freed) or "not stated"' in problems[0].message
+    assert problems[0].message.startswith("liberated is ")
+    assert problems[0].hint == 'write true (a document says the place was freed) or "not stated", never false or a guess'
 
 
 def test_every_status_quote_names_its_place(places):

@@ -212,3 +212,23 @@ def test_the_target_passage_is_marked_as_such(documents, record_text):
     p = documents["paris-2019"].passage("1")
     assert "ca-target" in passage_html(p, atlas, "ar", target=True)
     assert "ca-target" not in passage_html(p, atlas, "ar")
+
+
+def test_under_a_filter_the_passages_its_events_cite_are_marked_and_the_rest_counted(atlas, documents):
+    cites = citations(atlas)
+    some = {atlas.events[0].id}  # "the filter shows" one event
+    marked = 0
+    for doc in documents.values():
+        for passage in doc.passages:
+            citing = list(dict.fromkeys(e for e, _ in cites.get((doc.id, passage.id), [])))
+            out = passage_html(passage, atlas, "en", cites=cites, shown=some)
+            in_view = bool(set(citing) & some)
+            marked += in_view
+            assert ("ca-in-view" in out) is in_view and (t("cited_in_view", "en") in out) is in_view
+            linked = set(re.findall(r'href="timeline\?event=([a-z0-9-]+)', out))
+            assert linked == set(citing) & some, (doc.id, passage.id)
+            hidden = len(set(citing) - some)
+            assert (t("hidden_citing", "en", n=hidden) in out) is bool(hidden)
+            unfiltered = passage_html(passage, atlas, "en", cites=cites)
+            assert "ca-in-view" not in unfiltered and "ca-hidden" not in unfiltered
+    assert marked == len({(r.doc, r.paragraph) for r in atlas.events[0].sources})

@@ -247,6 +247,15 @@ def test_current_filters_tour(walks, atlas):
     assert (nothing.step, nothing.total, nothing.stop, nothing.notices) == (0, 0, None, ())
 
 
+def test_filters_open_the_current_filters_walk_unless_a_tour_is_named(walks, atlas):
+    libya = [e.id for e in tours.date_order(e for e in atlas.events if "LBY" in e.countries)]
+    pos = tours.position(walks, atlas, ViewState(countries=("LBY",)))
+    assert pos.tour.id == tours.CURRENT and [s.event.id for s in pos.stops] == libya and pos.notices == ()
+    named = tours.position(walks, atlas, ViewState(countries=("LBY",), tour=walks[0].id))  # tour= wins
+    assert named.tour.id == walks[0].id and named.total == len(walks[0].steps)
+    assert tours.position(walks, atlas, ViewState()).tour.id == walks[0].id  # no filter: the default
+
+
 # --- what a step shows ---------------------------------------------------------------------------
 
 def test_step_html_shows_title_dating_quotes_and_note(walks, atlas):

@@ -67,7 +67,7 @@ def test_numbers_are_compared_as_values():
     assert arabic_numbers("أكثر من ٧٫٧ مليون و ٤٦") == english_numbers("more than 7.7 million and 46")
     assert arabic_numbers("۲۰۱۷") == english_numbers("2017")
     assert number_mismatch("قراري 2178 و 2253", "resolutions 2178 and 2253") == ([], [])
-    assert number_mismatch("أكثر من 40 ألف مقاتل", "more than 4,000 fighters") == (["40,000"], ["4,000"])
+    assert number_mismatch("أكثر من 40 ألف مقاتل", "more than 4,000 fighters") == (["40,000"], ["4000"])
     assert number_mismatch("في 23 آذار/مارس 2019", "in March 2019") == (["23"], [])
 
 
@@ -117,7 +117,7 @@ def test_a_translation_that_changes_a_number_is_refused(copy_of):
     problems = _problems_after(folder, text)
     assert [p.message for p in problems] == [
         "the translation of passage '3' drops or changes the number(s) 40,000",
-        "the translation of passage '3' has number(s) 4,000 that the Arabic does not write",
+        "the translation of passage '3' has number(s) 4000 that the Arabic does not write",
     ]
     assert {(p.line, p.col) for p in problems} == {position(text, '"The statement noted')}
 
@@ -126,7 +126,7 @@ def test_a_translation_that_drops_a_number_is_refused(copy_of):
     folder, text = copy_of("washington-2017")
     text = text.replace("resolutions 2178 and 2253", "resolutions 2178 and another")
     [p] = _problems_after(folder, text)
-    assert p.message == "the translation of passage '11' drops or changes the number(s) 2,253"
+    assert p.message == "the translation of passage '11' drops or changes the number(s) 2253"
     assert p.hint == "write every number the Arabic writes in digits, in digits, with the same value"
 
 

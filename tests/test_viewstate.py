@@ -90,6 +90,20 @@ def test_month_precision_event_meets_a_range_inside_its_month(documents, places)
     assert [e.id for e in shown] == ["brussels-conference-announced"]
 
 
+def test_page_parameters_stay_on_their_page():
+    from coalition_atlas.viewstate import PAGE_PARAMS, for_page
+
+    full = ViewState(lang="en", countries=("IRQ",), event="e", place="mosul", doc="washington-2017", passage="5",
+                     tour="chronological", step=3)
+    assert for_page(full, "sources") == full.with_(tour=None, step=None)
+    assert for_page(full, "presenter") == full.with_(doc=None, passage=None)
+    for page in ("overview", "timeline", "map"):
+        kept = for_page(full, page)
+        assert kept == full.with_(doc=None, passage=None, tour=None, step=None)
+        assert set(to_params(kept)) == {"lang", "country", "event", "place"}  # the global ones
+    assert {p for fields in PAGE_PARAMS.values() for p in fields.values()} == {"doc", "p", "tour", "step"}
+
+
 def test_a_followed_link_keeps_the_filters_and_takes_what_the_page_shows(atlas):
     current = parse_params({"lang": "en", "country": "IRQ", "from": "2017-01-01", "event": "paris-meeting",
                             "place": "mosul", "tour": "x", "step": "3"}, atlas)

@@ -343,6 +343,34 @@ def page(browser):
         context.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def phone(browser):
+    """A fresh page as a phone opens it: 390x844 CSS px, touch, a mobile viewport; cut off from
+    the internet as ``page`` is (``phone.external_requests``). Tap with ``phone.tap(selector)``
+    or ``phone.touchscreen.tap(x, y)``."""
+    context = browser.new_context(**PHONE)
+    external: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if _is_loopback(url):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    p = context.new_page()
+    p.external_requests = external
+    try:
+        yield p
+    finally:
+        context.close()
+
+
 def wait_for_app_run(page, timeout: float = 30_000) -> None:
     """Wait until Streamlit is connected and the script run has finished.
 

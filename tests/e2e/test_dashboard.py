@@ -131,6 +131,7 @@ def test_read_in_the_source_lands_on_the_highlighted_passage(page, app_server, w
 
 def test_arabic_view_is_right_to_left_in_the_shipped_font(page, app_server, wait_for_app_run):
     open_page(page, app_server, "", wait_for_app_run)
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'", timeout=30_000)  # static/js/lang.js
     main = page.locator('[data-testid="stMain"]')
     assert main.evaluate("el => getComputedStyle(el).direction") == "rtl"
     card = page.locator(".ca-doc").first
