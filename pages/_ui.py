@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import inspect
 from pathlib import Path
 
 import streamlit as st
@@ -61,18 +62,19 @@ def atlas() -> Atlas:
     """
     if st.session_state.pop("_set_up", False):
         return st.session_state["_record"]
-    return _set_up(entry=False)[0]
+    caller = inspect.currentframe().f_back  # the page's script: its file name is its URL path
+    return _set_up(entry=False, name=Path(caller.f_globals.get("__file__", "overview")).stem)[0]
 
 
 def navigation():
     """dashboard.py: the setup of :func:`atlas`, and the navigation over :data:`PAGES` (hidden:
     the sidebar holds our links); returns the page to run."""
-    _, page = _set_up(entry=True)
+    _, page = _set_up(entry=True, name=None)
     st.session_state["_set_up"] = True  # the page's atlas() call has nothing left to do
     return page
 
 
-def _set_up(*, entry: bool):
+def _set_up(*, entry: bool, name: str | None):
     st.set_page_config(**PAGE_CONFIG)
     record = load_record()
     link = _links.mount(["", *(name for name, _ in PAGES)])  # the app's own links, in session
@@ -86,10 +88,9 @@ def _set_up(*, entry: bool):
     if link:
         default = next(name for name, is_default in PAGES if is_default)
         _links.follow(link, record, {"": f"pages/{default}.py"} | {name: f"pages/{name}.py" for name, _ in PAGES})
-    if page is not None:  # tour, step, doc, p stay on their pages (run from pages/, the URL is the page's own)
-        state = for_page(st.session_state["view"], page.url_path or "overview")
-        set_view(state)
-    state = st.session_state["view"]
+    # tour, step, doc, p stay on their pages
+    state = for_page(st.session_state["view"], (page.url_path if page is not None else name) or "overview")
+    set_view(state)
     page_scripts()
     filters_banner(record, state)
     with nav:

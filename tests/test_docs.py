@@ -23,7 +23,7 @@ def commands() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_every_url_parameter_is_documented_and_every_documented_one_exists():
-    paragraph = README[README.index("URL parameters:"):]
+    paragraph = README[README.index("URL parameters."):]
     paragraph = paragraph[: paragraph.index("\n\n")]
     documented = set(re.findall(r"`([a-z]+)=", paragraph))
     assert documented == set(KNOWN)
