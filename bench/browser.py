@@ -70,6 +70,12 @@ PROBE = r"""
       if (d.querySelectorAll(spec.mapSel).length !== spec.mapN) return false;
       for (const sel of (spec.mapMust || [])) { if (!d.querySelector(sel)) return false; }
     }
+    if (spec.inView) {  // at least partly inside the window
+      const el = doc.querySelector(spec.inView);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      if (r.height <= 0 || r.bottom <= 0 || r.top >= window.innerHeight) return false;
+    }
     return true;
   })();
   if (ok && window[spec.key] === undefined) window[spec.key] = performance.now();

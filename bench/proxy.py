@@ -43,8 +43,10 @@ def _accepts(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def nginx_in_front(upstream_port: int, timeout: float = 20.0) -> Iterator[str]:
-    """nginx on a free 127.0.0.1 port, proxying to 127.0.0.1:``upstream_port``; yields its URL."""
+def nginx_in_front(upstream_port: int | list[int], timeout: float = 20.0, workers: int = 1) -> Iterator[str]:
+    """nginx on a free 127.0.0.1 port, proxying to 127.0.0.1:``upstream_port`` (or to each of
+    a list of ports, as the deployment does); yields its URL."""
+    ports = upstream_port if isinstance(upstream_port, list) else [upstream_port]
     nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("nginx is not installed (apt-get install -y nginx-light)")
@@ -53,8 +55,8 @@ def nginx_in_front(upstream_port: int, timeout: float = 20.0) -> Iterator[str]:
         folder.chmod(0o755)  # nginx's workers run as nobody when started by root
         port = free_port()
         conf = folder / "nginx.conf"
-        conf.write_text(_renderer().render([f"127.0.0.1:{upstream_port}"], f"127.0.0.1:{port}", log_dir=str(folder),
-                                           temp_dir=str(folder), workers=1), encoding="utf-8")
+        conf.write_text(_renderer().render([f"127.0.0.1:{p}" for p in ports], f"127.0.0.1:{port}", log_dir=str(folder),
+                                           temp_dir=str(folder), workers=workers), encoding="utf-8")
         out = open(folder / "nginx.out", "w", encoding="utf-8")
         proc = subprocess.Popen([nginx, "-e", str(folder / "error.log"), "-p", str(folder), "-c", str(conf),
                                  "-g", f"daemon off; pid {folder / 'nginx.pid'};"],

@@ -238,9 +238,10 @@ def interaction(br, server, url, spec0, action, spec1, timeout, key_name, detail
         page.goto(url, wait_until="commit", timeout=timeout * 1000)
         if B.wait_drawn(page, spec0, timeout) is None or not B.wait_settled(page, timeout, quiet_s=0.8):
             return None
-        page.evaluate(
-            "(k) => document.addEventListener('keydown', e => { if (e.key === k && window.__t0 === undefined)"
-            " window.__t0 = performance.now(); }, true)", key_name)
+        page.evaluate(  # t0: the key's keydown, or (key_name "pointerdown") the pointer's press
+            "(k) => document.addEventListener(k === 'pointerdown' ? k : 'keydown', e => {"
+            " if ((k === 'pointerdown' || e.key === k) && window.__t0 === undefined) window.__t0 = performance.now(); }, true)",
+            key_name)
         page.evaluate(B.STATE_LOG)
         cpu0 = server.cpu_ms()
         m0 = browser_metrics(net)
@@ -270,6 +271,47 @@ def type_filter(label: str):
         page.locator('[role="option"]', has_text=label).first.wait_for(timeout=10_000)
         page.keyboard.press("Enter")
     return act
+
+
+# A mark on the timeline page that no other mark overlaps (its id and its centre on screen).
+LONE_MARK = """() => { const gd = document.querySelector('.js-plotly-plot'); if (!gd || !gd._fullData) return null;
+  const traces = gd.querySelectorAll('.scatterlayer .trace'), pts = [];
+  gd._fullData.forEach((t, i) => { if (t.meta !== 'events' || !traces[i]) return;
+    traces[i].querySelectorAll('path.point').forEach((p, k) => { const r = p.getBoundingClientRect();
+      pts.push({id: t.customdata[k], x: r.left + r.width / 2, y: r.top + r.height / 2}); }); });
+  return pts.find(p => p.y > 0 && p.y < innerHeight && pts.every(q => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 16)) || null; }"""
+
+
+def click_mark(chosen: dict):
+    """Click a lone mark of the timeline; ``chosen["id"]`` gets its event."""
+    def act(page):
+        mark = page.evaluate(LONE_MARK)
+        chosen["id"] = mark["id"]
+        page.mouse.click(mark["x"], mark["y"])
+    return act
+
+
+def click_read_in_source(event_id: str):
+    def act(page):
+        page.locator(f"#event-{event_id} a", has_text="Read in the source").first.click()
+    return act
+
+
+def loadgen_cpu(base: str, pid: int, loads: int, page: str = "") -> float | None:
+    """Server CPU (ms) per page load opened by tools/loadgen.py (Streamlit's protocol, no browser)."""
+    import asyncio
+    import sys as _sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    _sys.path.insert(0, str(ROOT / "tools"))
+    import loadgen
+
+    def gen(*argv: str) -> dict:  # in a thread of its own: Playwright's sync API keeps a loop in this one
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, loadgen.main_async(loadgen.parse(["--url", base, "--page", page, *argv]))).result()
+
+    gen("sequential", "--viewers", "2")
+    return gen("--server-pid", str(pid), "sequential", "--viewers", str(loads)).get("server_cpu_per_load_ms")
 
 
 def press_right(page) -> None:
@@ -524,6 +566,44 @@ def measure_record(size: str, path: Path, runs: int, table: Table, br: B.Browser
                       [d["script_end_ms"] for d in pdf] or None)
             table.add("… server CPU per step", size, "ms", [d["server_cpu_ms"] for d in pdl],
                       [d["server_cpu_ms"] for d in pdf] or None)
+        # choose a mark on the timeline page: until the event's detail is on the page
+        if size == "real" and ov:
+            mk, mkd, chosen = [], [], {}
+            for i in range(runs):
+                spec0 = dict(page_spec("timeline", x, f"__e{i}"))
+                mk.append(interaction(br, dash.srv, dash.srv.base + "/timeline?lang=en", spec0, click_mark(chosen),
+                                      {"key": f"__f{i}", "marks": x["events"], "css": [["div.ca-event[id^='event-']", 1]]},
+                                      timeout, "pointerdown", mkd))
+                log(f"mark run {i + 1}: {mk[-1]} ({chosen.get('id')})")
+            floor_rerun = [d["script_end_ms"] for d in fdf]
+            raw["mark_ms"] = {"dashboard": mk, "detail": mkd}
+            table.add("choose a timeline mark → its detail on the page (floor: its rerun, filter)", size, "ms", mk or None,
+                      floor_rerun or None, target=("ratio", 0.5))
+            # "Read in the source" from the timeline's detail: until the highlighted passage is in view
+            ev = atlas.event("final-liberation-declared") or atlas.events[0]
+            ref = ev.sources[0]
+            rs_, rsd = [], []
+            for i in range(runs):
+                rs_.append(interaction(
+                    br, dash.srv, dash.srv.base + f"/timeline?lang=en&event={ev.id}",
+                    {"key": f"__g{i}", "css": [[f"#event-{ev.id}", 1]]}, click_read_in_source(ev.id),
+                    {"key": f"__h{i}", "inView": f"#p-{ref.doc}-{ref.paragraph} mark.ca-hl"},
+                    timeout, "pointerdown", rsd))
+                log(f"read-in-source run {i + 1}: {rs_[-1]}")
+            raw["read_in_source_ms"] = {"dashboard": rs_, "detail": rsd}
+            table.add("\"Read in the source\" → highlighted passage in view, same session (floor: its page load)", size,
+                      "ms", rs_ or None, fr, target=("ratio", 0.5))
+            # server CPU per page load, opened at the protocol level (tools/loadgen.py): no browser,
+            # no map report-back; beside an empty Streamlit app's
+            with Server(ROOT / "bench" / "empty_app.py", env, work) as empty:
+                cpu_empty = loadgen_cpu(empty.base, empty.pid, 8)
+            cpu_floor = loadgen_cpu(floor.base, floor.pid, 8)
+            for p in PAGES:
+                cpu = loadgen_cpu(dash.srv.base, dash.srv.pid, 8, PAGES[p])
+                table.add(f"{p}: server CPU per page load, load generator (empty Streamlit app: {fmt(cpu_empty, 'ms')})",
+                          size, "ms", [cpu] if cpu is not None else None, [cpu_floor] if cpu_floor is not None else None,
+                          target=("ratio", 0.5))
+            raw["loadgen_cpu_ms"] = {"empty": cpu_empty, "floor": cpu_floor}
         raw["dashboard_restarts"] = dash.restarts
     finally:
         dash.srv.stop()

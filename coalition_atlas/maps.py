@@ -115,7 +115,32 @@ def write_outlines(path: Path = OUTLINES_FILE) -> Path:
     return path
 
 
-class CountryOutlines(MacroElement):
+class Raw(Element):
+    """Text put into the page as it is. branca compiles the text of an ``Element(text)`` as a
+    Jinja template, every time: for the markers' data that was most of a map's server time."""
+
+    _template = Template("{{ this.text }}")  # compiled once; the text is output, not compiled
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
+class PlainMacro(MacroElement):
+    """A MacroElement whose rendered parts reach the page as :class:`Raw` text: what branca's
+    ``MacroElement.render`` does, without compiling each part again as a template."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        for part, target in (("header", figure.header), ("html", figure.html), ("script", figure.script)):
+            macro = self._template.module.__dict__.get(part)
+            if macro is not None:
+                target.add_child(Raw(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class CountryOutlines(PlainMacro):
     """The country outlines, fetched from the static file (:data:`OUTLINES_URL`) rather than
     written into every map: 0.5 MB that does not change per view, cached by the browser,
     instead of 0.5 MB in every map's script (and ~0.4 s of server time to render it).
@@ -326,7 +351,7 @@ MAP_CSS = f"""
 LEGEND_FOLD_BELOW = 480  # px: a narrower map (a phone's) starts with its legend folded (it covered a third of it)
 
 
-class Legend(MacroElement):
+class Legend(PlainMacro):
     """A Leaflet control holding ``html`` (written as a JSON string, set as innerHTML)."""
 
     _template = Template(
@@ -413,7 +438,7 @@ def selection_layer(
     return layer
 
 
-class LabelDeclutter(MacroElement):
+class LabelDeclutter(PlainMacro):
     """Places each name below, above, after or before its marker, wherever it overlaps no
     town's marker and no name of more weight (chosen, then liberated, then other places,
     then regions; more events first), or hides it. Regions' pale rings are areas: names may
@@ -466,7 +491,7 @@ class LabelDeclutter(MacroElement):
         self._name = "LabelDeclutter"
 
 
-class FocusWithoutScroll(MacroElement):
+class FocusWithoutScroll(PlainMacro):
     """Leaflet focuses the map on mousedown (for its arrow keys) and then restores the
     scroll of its own window only. Inside streamlit-folium's iframe the *page* scrolls
     instead when the map is not wholly in view (560 px on a 768 px screen): between
@@ -593,7 +618,7 @@ def _marker_spec(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]
     }
 
 
-class PlaceMarkers(MacroElement):
+class PlaceMarkers(PlainMacro):
     """Every place's marker — icon, popup, tooltip — in one element, from one JSON array.
 
     folium would make six elements per marker (Marker, DivIcon, SetIcon, Popup, Html,
@@ -656,7 +681,7 @@ def event_map(
     if fit and not single:  # the events' places, or (none) the region
         m.fit_bounds(_bounds(points) if points else REGION_BOUNDS, padding_top_left=FIT_PADDING,
                      padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT, max_zoom=FIT_MAX_ZOOM)
-    m.get_root().header.add_child(Element(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")
+    m.get_root().header.add_child(Raw(f"<style>{offline.fonts_css()}\n{MAP_CSS}</style>"), name="ca_style")
 
     named = sorted({c for ev in events for c in ev.countries})
     CountryOutlines(named, lang, fill=0.55 if online_tiles else 1.0).add_to(m)

@@ -492,12 +492,10 @@ REGION = ((12.0, 8.0), (42.5, 62.0))  # (south, west), (north, east): North Afri
 def tour_map(atlas: Atlas, stops: Sequence[Stop], lang: Lang) -> folium.Map:
     """The places of the tour's events, drawn once for the whole tour; each step only rings its
     places (``maps.selection_layer``) and moves the view (:func:`map_view`)."""
-    from branca.element import Element
-
-    from .maps import event_map
+    from .maps import Raw, event_map
 
     m = event_map(atlas, [s.event for s in stops], lang, fit=False)  # the view is the step's (map_view)
-    m.get_root().header.add_child(Element(f"<style>{PRESENTER_MAP_CSS}</style>"), name="ca_presenter_style")
+    m.get_root().header.add_child(Raw(f"<style>{PRESENTER_MAP_CSS}</style>"), name="ca_presenter_style")
     return m
 
 

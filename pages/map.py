@@ -68,7 +68,7 @@ def map_and_list() -> None:
         # map, so the popup of the marker just clicked stays open. The click count makes a second
         # click on the same marker (after "show all") count as a new choice.
         st_folium(
-            maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560,
+            maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560, render=False,
             use_container_width=True, feature_group_to_add=maps.selection_layer(record, place, state.event),
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"],
             on_change=on_map_click,

@@ -74,7 +74,7 @@ def timeline_and_map() -> None:
     with map_col:
         clicked = st_folium(
             event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
-            key=f"overview_map_{lang}", height=440, use_container_width=True,
+            key=f"overview_map_{lang}", height=440, use_container_width=True, render=False,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
         place = place_for_click(clicked or {}, record)

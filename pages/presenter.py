@@ -106,7 +106,7 @@ def presenter() -> None:
         # the rings layer and moves the view); it adds the rings to the map it is given: a copy.
         st_folium(
             copy.deepcopy(_cached.tour_map(record, record.token, lang, ids)), key="presenter_map",
-            height=height - 34, use_container_width=True, returned_objects=[], zoom=zoom, center=centre,
+            height=height - 34, use_container_width=True, returned_objects=[], render=False, zoom=zoom, center=centre,
             feature_group_to_add=maps.selection_layer(record, selected_event=stop.event.id),
         )
 

@@ -43,5 +43,9 @@ export default function (component) {
   // Bubbling, not capturing: Streamlit's own links (st.page_link, the navigation) handle their
   // clicks first and mark them handled (defaultPrevented), and are then left alone here.
   document.addEventListener("click", onClick);
-  return () => document.removeEventListener("click", onClick);
+  document.documentElement.setAttribute("data-ca-links", "on");  // for tests: the listener is there
+  return () => {
+    document.removeEventListener("click", onClick);
+    document.documentElement.removeAttribute("data-ca-links");
+  };
 }

@@ -123,7 +123,8 @@ class Proxy:
 
     def entries(self) -> list[dict]:
         try:
-            lines = self.access_log.read_text(encoding="utf-8").splitlines()
+            text = self.access_log.read_text(encoding="utf-8")
+            lines = text.split("\n")[:-1]  # a last line without its newline is still being written
         except FileNotFoundError:
             return []
         return [json.loads(line) for line in lines if line.strip()]
@@ -395,6 +396,55 @@ def test_gzip_at_the_proxy(cluster):
     # A client that does not accept gzip gets it plain.
     _, plain, plain_body = _get(cluster.url + bundle_path)
     assert plain.get("Content-Encoding") is None and plain_body == raw
+
+
+def test_links_move_within_the_session_through_the_proxy(cluster, chromium):
+    """Under the proxy's CSP too, "Read in the source" moves within the session: the page is not
+    loaded again and no second WebSocket is opened (pages/_links.py's component runs)."""
+    with browser_session(chromium, cluster) as page:
+        sockets: list[str] = []
+        page.on("websocket", lambda ws: sockets.append(ws.url))
+        load_dashboard(page, cluster.url + "/timeline?lang=en&event=final-liberation-declared")
+        page.locator("html[data-ca-links='on']").wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate("() => { window.__caMarker = 1; }")
+        page.locator("#event-final-liberation-declared a", has_text="Read in the source").first.click()
+        page.wait_for_url(lambda url: "/sources?" in url, timeout=LOAD_TIMEOUT_MS)
+        page.locator("mark.ca-hl").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert page.evaluate("() => window.__caMarker") == 1
+        assert len([u for u in sockets if u.endswith(STREAM)]) == 1, sockets
+
+
+STATIC = ("/static/", "/app/static/", "/component/")
+
+
+def test_a_repeat_visit_loads_no_static_asset_again(cluster, chromium):
+    """A second visit in the same browser: the bundles, fonts, Leaflet, the outlines and the map
+    component's files come from the browser's cache; nginx sees none of them again."""
+    # Not browser_session: Playwright turns the browser's cache off when it routes requests.
+    # Offline all the same: the browser resolves no name but the loopback (E2E.CHROMIUM_ARGS).
+    context = chromium.new_context(viewport=E2E.VIEWPORT)
+    page = context.new_page()
+    page.external_requests = []
+    try:
+        load_dashboard(page, cluster.url + "/")
+        outlines = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+            ".leaflet-container[data-ca-outlines='drawn']")
+        outlines.wait_for(timeout=LOAD_TIMEOUT_MS)  # the outlines fetched (a cancelled fetch is not cached)
+        node = node_cookie(page.context)
+        first = [e for e in cluster.entries_of(node) if e["request"].split()[1].startswith(STATIC)]
+        assert any("/app/static/" in e["request"] for e in first) and any("/static/js/" in e["request"] for e in first)
+        seen = len(cluster.entries_of(node))
+        page.goto("about:blank")
+        load_dashboard(page, cluster.url + "/")  # typed again / a bookmark: a normal navigation
+        outlines.wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.goto("about:blank")  # closes the WebSocket: nginx logs it
+    finally:
+        context.close()
+    again = _poll("the second visit in the access log", lambda: cluster.entries_of(node)[seen:], 15)
+    assets = [e["request"] for e in again if e["request"].split()[1].startswith(STATIC)]
+    assert assets == [], assets
+    _figure("repeat visit", f"{len(again)} requests, none for a static asset; "
+                            f"{sum(int(e['bytes']) for e in again) / 1024:.0f} KiB sent")
 
 
 def test_failover_when_a_process_stops(cluster, chromium):

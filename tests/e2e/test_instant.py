@@ -33,6 +33,7 @@ def start(page, url: str, wait_for_app_run) -> list:
     wait_for_app_run(page, timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')", timeout=30_000)
     wait_for_app_run(page)
+    page.locator("html[data-ca-links='on']").wait_for(state="attached", timeout=30_000)  # links component ready
     page.evaluate("() => { window.__caMarker = 'still here'; }")
     assert len(opened) == 1
     return opened

@@ -34,12 +34,16 @@ ISOLATED_MARK = """() => {
   return lone.length ? lone[0] : null;
 }"""
 
-# The boxes of every label of the first chart: years, lanes, the earlier band's, the legend's.
+# The boxes of every label of the first chart: years, lanes, the earlier band's, the legend's. A
+# text's box is its width by its letters' height (0.6 em either side of its middle: the Naskh
+# font's line box is much taller than its letters, and would make stacked lanes "overlap").
 LABEL_BOXES = """(root) => {
   const gd = root.querySelector('.js-plotly-plot');
   return Array.from(gd.querySelectorAll('.xtick text, .ytick text, .annotation-text, .legend text, .legend .legendpoints'))
     .map(el => { const b = el.getBoundingClientRect();
-                 return {text: el.textContent, l: b.left, t: b.top, r: b.right, b: b.bottom, legend: !!el.closest('.legend')}; })
+                 const em = el.tagName === 'text' ? parseFloat(getComputedStyle(el).fontSize) : 0;
+                 const mid = (b.top + b.bottom) / 2, half = em ? Math.min(0.6 * em, b.height / 2) : b.height / 2;
+                 return {text: el.textContent, l: b.left, t: mid - half, r: b.right, b: mid + half, legend: !!el.closest('.legend')}; })
     .filter(b => b.r > b.l && b.b > b.t);
 }"""
 
