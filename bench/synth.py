@@ -95,10 +95,8 @@ def event_yaml(event: dict, i: int, date: str, places: list[str]) -> str:
         lines.append("    people: [" + ", ".join(_bi(p) for p in event["people"]) + "]")
     if event["figures"]:
         lines.append("    figures:")
-        for f in event["figures"]:
-            lines.append(
-                f"      - {{value: {json.dumps(f['value'])}, unit: {f['unit']}, qualifier: {f['qualifier']}, of: {_bi(f['of'])}}}"
-            )
+        for f in event["figures"]:  # as the record writes it (a value, "1/3", or words): JSON is YAML
+            lines.append("      - " + json.dumps(f, ensure_ascii=False))
     lines.append("    sources:")
     for s in event["sources"]:
         lines += [

@@ -47,12 +47,14 @@ from .maps import (
     place_html, place_style, places_of,
 )
 from .models import Event
+from .pack_search import pack_passages, search_data
 from .passages import english, english_spans, highlighted_html, marked_html, quote_spans
 from .render import citation, doc_title, event_card, figure_text, in_file_id, passage_label
 from .svg_timeline import HEIGHT as TIMELINE_HEIGHT
 from .svg_timeline import timeline_svg
 from .templating import asset, macro, render
 from .viewstate import ViewState
+from .walks import Walk
 
 FIGURE_WIDTH = 960  # px: the timeline and the map on screen (pack.css says the same)
 MAP_HEIGHT = 540  # pack.css
@@ -277,6 +279,7 @@ def _places(atlas: Atlas, events: list[Event], lang: Lang) -> list[dict]:
         place = atlas.places[pid]
         kind = t("liberated", lang) if place.liberated else t("region_place" if place.kind == "region" else "other_place", lang)
         items.append({
+            "id": pid,  # the search's link to the place: #place-<id>
             "name": place.name(lang),
             "kind": kind,
             "where": country_name(place.country, lang) if place.country else "",
@@ -331,10 +334,22 @@ def event_html(event: Event, atlas: Atlas, lang: Lang) -> str:
     return str(macro("_event.html", "event")(event_card(event, atlas, lang, in_file=True)))
 
 
-def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = None) -> str:
-    """The pack for ``state``'s filters and language, as one HTML document."""
+def _walk(atlas: Atlas, walk: Walk, lang: Lang) -> dict:
+    """A reader's walk at the top of its pack: the title and the steps in her order."""
+    steps = [(e, s.note) for s in walk.steps if (e := atlas.event(s.event)) is not None]
+    return {"title": walk.title or t("my_walk", lang), "steps": [
+        {"id": e.id, "title": e.title.get(lang), "when": format_partial_date(e.date, lang), "note": note} for e, note in steps
+    ]}
+
+
+def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = None, walk: Walk | None = None) -> str:
+    """The pack for ``state``'s filters and language, as one HTML document; for a reader's own
+    ``walk``: its events in its order (whatever the filters), its notes first."""
     lang = state.lang
-    events = ordered(filter_events(atlas.events, state))
+    if walk:
+        events = [e for s in walk.steps if (e := atlas.event(s.event)) is not None]
+    else:
+        events = ordered(filter_events(atlas.events, state))
     today = today or dt.date.today()
     context: dict[str, object] = {
         "lang": lang,
@@ -354,6 +369,8 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
         "documents": _documents(atlas, lang),
         "figures": _figures(atlas, events, lang),
         "events": [],
+        "walk": _walk(atlas, walk, lang) if walk else None,
+        "search_css": asset("pack/search.css"),
     }
     if events:  # else: the overview and a word, without the scripts' weight
         leaflet_js, leaflet_css = leaflet_assets()
@@ -371,5 +388,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
             sep=list_separator(lang),
             events=[event_card(e, atlas, lang, in_file=True) for e in events],
             passages=_passages(atlas, events, lang),
+            search=search_data(atlas, events, pack_passages(atlas, events), list(places_of(events, atlas)), lang),
+            search_js=asset("pack/search.js"),
         )
     return with_csp(render("pack/pack.html", **context) + "\n")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from babel.dates import format_date
 
+from .i18n_find import FIND_STRINGS
 from .models import date_bounds
 from .vocabulary import CATEGORIES, DATINGS
 
@@ -189,6 +190,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "events_one_line": ("الأحداث، حدث في كل سطر", "The events, one line each"),
     "no_place_on_map": ("لا يسمّي هذا الحدث مكاناً على الخريطة.", "This event names no place on the map."),
 }
+STRINGS |= FIND_STRINGS  # search and walks of your own
 
 
 def t(key: str, lang: Lang, **values: object) -> str:

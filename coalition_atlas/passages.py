@@ -163,6 +163,7 @@ def passage_html(
     cites: Citations | None = None,
     target: bool = False,
     shown: Collection[str] | None = None,
+    marks: list[tuple[int, int]] = (),
 ) -> str:
     """One passage: its words verbatim (Arabic, right to left) in an element with a stable id,
     its label linking to itself, the quotes of ``highlight_event`` marked, then the events that
@@ -185,7 +186,7 @@ def passage_html(
         in_view=t("cited_in_view", lang) if in_view else None,
         anchor=anchor_id(passage.doc, passage.id), dir=direction(lang), lang=lang,
         href=source_href(passage.doc, passage.id, None, lang), label=passage_label(passage.id, lang),
-        arabic=Markup(highlighted_html(passage.text, spans)),
+        arabic=Markup(highlighted_html(passage.text, [*spans, *marks])),  # marks: a search's words
         english=Markup(marked_html(translated, english_spans(translated, wanted), "ca-tr")) if translated else None,
         english_label=t("english_of_passage", lang),
         backlinks=Markup(_backlinks_html(passage, atlas, lang, cited, highlight_event, shown)),

@@ -127,8 +127,8 @@ def validate_tours(raw: bytes | str, event_ids: Collection[str], name: str = "to
         except ValidationError as exc:
             problems += _errors(exc, ("tours", i), src, _owner, EXAMPLE)
             continue
-        if tour.id == CURRENT:
-            problems.append(src.problem(("tours", i, "id"), f"the id '{CURRENT}' is reserved for the current filters", "choose another id"))
+        if tour.id in (CURRENT, "my-walk"):  # the current filters; the walk in the URL (walks.WALK_TOUR)
+            problems.append(src.problem(("tours", i, "id"), f"the id '{tour.id}' is reserved", "choose another id"))
         elif tour.id in seen:
             line = src.where(("tours", seen[tour.id], "id"))[0]
             problems.append(src.problem(("tours", i, "id"), f"duplicate tour id '{tour.id}' (first at line {line})", "give each tour its own id"))
@@ -430,7 +430,7 @@ def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
         )
     rows.append("</div>")
     if stop.note:
-        rows.append(f'<p class="ca-p-note">{esc(stop.note.get(lang))}</p>')
+        rows.append(f'<p class="ca-p-note" dir="auto">{esc(stop.note.get(lang))}</p>')  # a walk's note: either language
     rows.append("</div>")
     return "\n".join(rows)
 

@@ -6,10 +6,10 @@ back to the default and is named in a notice, never an exception.
 
 Parameters: lang=ar|en · country=IRQ,SYR · category=territory,… · source=washington-2017,… ·
 from=YYYY-MM-DD · to=YYYY-MM-DD · event=<id> · place=<id> · doc=<id> · p=<passage id> ·
-tour=<id> · step=<n>
+tour=<id> · step=<n> · q=<search> · walk=<a walk of your own, see walks.py>
 
-The language, the filters and the chosen event and place are global: every page keeps them.
-``doc`` and ``p`` belong to the Sources page, ``tour`` and ``step`` to the presenter
+The language, the filters, the chosen event and place, the search (``q``) and the reader's own
+walk (``walk``) are global: every page keeps them. ``doc`` and ``p`` belong to the Sources page, ``tour`` and ``step`` to the presenter
 (:data:`PAGE_PARAMS`): :func:`for_page` drops them on any other page, so that they do not leak
 into its address (nor come back when the person returns: a new visit starts afresh).
 """
@@ -25,9 +25,12 @@ from .i18n import LANGS, Lang
 from .load import Atlas
 from .models import YEAR_MAX, YEAR_MIN
 from .vocabulary import CATEGORIES
+from .walks import PARAM_MAX as WALK_MAX
+from .walks import Walk, decode, encode
 
-KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step")
-MAX_PARAM = 400  # characters: longer values are not ours
+KNOWN = ("lang", "country", "category", "source", "from", "to", "event", "place", "doc", "p", "tour", "step", "q", "walk")
+MAX_PARAM = 400  # characters: longer values are not ours (but a walk's, up to WALK_MAX)
+MAX_Q = 200  # characters of a search kept
 # the fields that belong to one page (by its URL path), with their URL parameters
 PAGE_PARAMS: dict[str, dict[str, str]] = {
     "sources": {"doc": "doc", "passage": "p"},
@@ -55,6 +58,8 @@ class ViewState:
     passage: str | None = None  # Sources page: the passage scrolled to
     tour: str | None = None
     step: int | None = None
+    q: str = ""  # the search box
+    walk: Walk = Walk()  # the reader's own walk (walks.py)
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -108,7 +113,7 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
         text = _one(value)
         if key not in KNOWN:
             bad.append(str(key)[:40])
-        elif len(text) > MAX_PARAM:
+        elif len(text) > (WALK_MAX if key == "walk" else MAX_PARAM):
             bad.append(f"{key}=…")
         else:
             raw[key] = text
@@ -150,8 +155,12 @@ def parse_params(params: Mapping[str, str | list[str]], atlas: Atlas) -> ViewSta
             step = int(raw["step"])
         else:
             bad.append(f"step={raw['step'][:40]}")
+    walk, left_out = decode(raw.get("walk", ""), atlas)
+    bad += left_out
+    q = " ".join(raw.get("q", "").split())[:MAX_Q]
     return state.with_(
-        event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, notices=tuple(bad)
+        event=event, place=place, doc=doc, passage=passage, tour=raw.get("tour") or None, step=step, q=q, walk=walk,
+        notices=tuple(bad),
     )
 
 
@@ -201,6 +210,10 @@ def to_params(state: ViewState) -> dict[str, str]:
             out[key] = value
     if state.step is not None:
         out["step"] = str(state.step)
+    if state.q:
+        out["q"] = state.q
+    if state.walk:
+        out["walk"] = encode(state.walk)
     return out
 
 

@@ -39,14 +39,17 @@ def _load(path: str, mtime: float) -> Atlas | RecordError:
 # The app's pages, written once: (file in pages/ = URL path = title key, default). dashboard.py's
 # st.navigation, the sidebar's links and the in-page links all read this.
 PAGES: tuple[tuple[str, bool], ...] = (
-    ("overview", True), ("timeline", False), ("map", False), ("sources", False), ("presenter", False),
+    ("overview", True), ("timeline", False), ("map", False), ("sources", False), ("presenter", False), ("walk", False),
 )
+TITLES = {"walk": "my_walk"}  # a page's title key in i18n, where it is not its name
+IN_PAGE_LINKS = ("overview", "timeline", "map", "sources")  # the row of links some pages draw
 PAGE_CONFIG = {"page_title": "Coalition Atlas · أطلس التحالف", "layout": "wide", "initial_sidebar_state": "auto"}
 
 
 def navigation_pages(lang: str) -> list:
     """The pages for ``st.navigation``."""
-    return [st.Page(f"pages/{name}.py", title=t(name, lang), url_path=name, default=default) for name, default in PAGES]
+    return [st.Page(f"pages/{name}.py", title=t(TITLES.get(name, name), lang), url_path=name, default=default)
+            for name, default in PAGES]
 
 
 def atlas() -> Atlas:
@@ -89,10 +92,15 @@ def _set_up(*, entry: bool, name: str | None):
         default = next(name for name, is_default in PAGES if is_default)
         _links.follow(link, record, {"": f"pages/{default}.py"} | {name: f"pages/{name}.py" for name, _ in PAGES})
     # tour, step, doc, p stay on their pages
-    state = for_page(st.session_state["view"], (page.url_path if page is not None else name) or "overview")
+    current = (page.url_path if page is not None else name) or "overview"
+    state = for_page(st.session_state["view"], current)
     set_view(state)
     page_scripts()
     filters_banner(record, state)
+    if current != "presenter":  # the projector's screen keeps to the step
+        from pages import _search  # it imports this module
+
+        _search.panel(record)
     with nav:
         sidebar_links(state)
     return record, page
@@ -194,7 +202,7 @@ def _link_to(state: ViewState, names) -> None:
     """Links to pages ``names``, each carrying the view state (a page's own parameters stay
     home: ``for_page``)."""
     for name in names:
-        st.page_link(f"pages/{name}.py", label=t(name, state.lang), query_params=to_params(for_page(state, name)))
+        st.page_link(f"pages/{name}.py", label=t(TITLES.get(name, name), state.lang), query_params=to_params(for_page(state, name)))
 
 
 def sidebar_links(state: ViewState) -> None:
@@ -206,7 +214,7 @@ def sidebar_links(state: ViewState) -> None:
 def page_links(state: ViewState) -> None:
     """Links to the other pages that carry the view state (the presenter is reached from the
     sidebar)."""
-    names = [name for name, _ in PAGES if name != "presenter"]
+    names = list(IN_PAGE_LINKS)
     for col, name in zip(st.columns(len(names)), names):
         with col:
             _link_to(state, [name])

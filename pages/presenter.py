@@ -15,7 +15,7 @@ import copy
 import streamlit as st
 from streamlit_folium import st_folium
 
-from coalition_atlas import maps, tours
+from coalition_atlas import maps, tours, walks as own
 from coalition_atlas.i18n import t
 from coalition_atlas.problems import RecordError
 from pages import _cached, _ui
@@ -47,7 +47,8 @@ def presenter() -> None:
     sidebar, the record's checks or the page's style."""
     state = _ui.view(record)
     lang = state.lang
-    pos = tours.position(walks, record, state)
+    shown = (own.as_tour(state.walk, lang), *walks) if state.walk else walks  # the reader's own: tour=my-walk
+    pos = tours.position(shown, record, state)
     for notice in tours.notices(pos, lang):
         st.toast(notice)
     if (state.tour, state.step) != (pos.tour.id, pos.step or None):  # the URL names what is shown
@@ -60,7 +61,7 @@ def presenter() -> None:
     def pick() -> None:
         _ui.set_view(st.session_state["view"].with_(tour=st.session_state[PICK], step=1))
 
-    titles = {w.id: w.title.get(lang) for w in walks} | {tours.CURRENT: t("tour_current", lang)}
+    titles = {w.id: w.title.get(lang) for w in shown} | {tours.CURRENT: t("tour_current", lang)}
     if st.session_state.get(PICK) != pos.tour.id:
         st.session_state[PICK] = pos.tour.id
     at_start, at_end = pos.step <= 1, pos.step >= pos.total

@@ -14,6 +14,7 @@ from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_day, isolate, t
 from coalition_atlas.passages import anchor_id, citations, document_header_html, passage_html, timeline_href
 from coalition_atlas.render import doc_name, esc, event_detail_html, md
+from coalition_atlas.search import highlight_spans
 from pages import _ui
 from pages._text import aligned
 
@@ -67,7 +68,9 @@ if shown is not None:  # under a filter: its events' passages marked, the others
     say.caption(t("sources_marked", lang, n=len(shown), total=len(record.events), passages=marked,
                  hidden=len(record.events) - len(shown)))
 for passage in doc.passages:
-    html = passage_html(passage, record, lang, state.event, cites=cites, target=passage.id == passage_id, shown=shown)
+    target = passage.id == passage_id
+    marks = highlight_spans(passage.text, state.q) if target and state.q else []  # came from a search: its words
+    html = passage_html(passage, record, lang, state.event, cites=cites, target=target, shown=shown, marks=marks)
     say.markdown(html, unsafe_allow_html=True)
 
 if passage_id:

@@ -11,7 +11,7 @@ from coalition_atlas.filtering import filter_events
 from coalition_atlas.i18n import format_partial_date, isolate, t
 from coalition_atlas.render import event_detail_html
 from coalition_atlas.timeline import event_table, selected_event_id, table_labels
-from pages import _cached, _ui
+from pages import _cached, _search, _ui
 from pages._text import aligned
 
 CHART, PICK, LAST_CLICK = "timeline_chart", "timeline_pick", "timeline_last_click"
@@ -72,6 +72,7 @@ def chooser() -> None:
             )
     if chosen is not None:
         with detail_col, st.container(height=620, border=False, key="timeline_detail"):
+            _search.add_to_walk([chosen.id], "walk_add", "ca_walk_add_chosen", lang)
             say.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
 
 
@@ -81,8 +82,11 @@ if events:
     say.subheader(t("event_table", lang), anchor=False)
     labels = table_labels(lang)
     align = "right" if lang == "ar" else "left"  # the grid is a canvas: no CSS reaches its cells
-    st.dataframe(
-        event_table(events, lang, record.places), hide_index=True, key="timeline_table",
+    table = event_table(events, lang, record.places)
+    picked = st.dataframe(
+        table, hide_index=True, key="timeline_table", on_select="rerun", selection_mode="multi-row",
         column_order=list(labels)[::-1] if lang == "ar" else None,  # the first column on the right
         column_config={col: st.column_config.TextColumn(label, width=WIDTHS[col], alignment=align) for col, label in labels.items()},
     )
+    rows = [table["event"].iloc[i] for i in picked.selection.rows if i < len(table)]
+    _search.add_to_walk(rows, "walk_add_selected", "ca_walk_add_rows", lang)

@@ -231,3 +231,21 @@ def test_briefing_and_export_do_not_import_each_other():
     tree = ast.parse(Path(briefing.__file__).read_text(encoding="utf-8"))
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert "export" not in imported
+
+
+def test_english_pack_has_the_english_beside_every_cited_passage():
+    """Issue 14: the pack does what the Sources page does — our English beside each passage,
+    the events' translations marked; the Arabic pack keeps the Arabic alone."""
+    import re as _re
+
+    from coalition_atlas.briefing import briefing_html
+    from coalition_atlas.load import load_atlas
+    from coalition_atlas.viewstate import ViewState
+
+    atlas = load_atlas()
+    english = briefing_html(atlas, ViewState(lang="en"))
+    passages = english.split('<div class="ca-passage" id="src-')[1:]
+    assert len(passages) > 20
+    assert all('class="ca-ptext-en" dir="ltr" lang="en"' in p for p in passages)
+    assert english.count('<mark class="ca-tr">') > 20
+    assert 'class="ca-ptext-en"' not in briefing_html(atlas, ViewState(lang="ar"))

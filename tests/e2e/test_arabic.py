@@ -290,6 +290,21 @@ def test_stylesheet_selectors_still_match(page, app_server, wait_for_app_run):
     for path in pages:
         open_page(page, app_server, path, "ar", wait_for_app_run)
         found |= set(page.evaluate("w => w.filter(id => document.querySelector(`[data-testid=\"${id}\"]`))", sorted(wanted)))
-        if found >= wanted:
-            break
+    # folded away (Arabic: the sidebar on the right slides off the right edge, nothing of it
+    # over the page), then unfolded again: the fold and unfold buttons are matched too
+    page.hover('[data-testid="stSidebar"]')
+    page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    unfold = page.locator('[data-testid="stExpandSidebarButton"]')
+    unfold.wait_for(timeout=15_000)
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+                   const s = getComputedStyle(document.querySelector('[data-testid="stSidebar"]'));
+                   return s.visibility === 'hidden' || r.left >= window.innerWidth; }""", timeout=15_000,
+    )
+    found |= set(page.evaluate("w => w.filter(id => document.querySelector(`[data-testid=\"${id}\"]`))", sorted(wanted)))
+    unfold.click()
+    page.wait_for_function(
+        """() => { const r = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+                   return r.width > 200 && r.left > window.innerWidth / 2 && r.right <= window.innerWidth + 1; }""", timeout=15_000,
+    )
     assert wanted - found == set()
