@@ -22,7 +22,7 @@ ARGS = [
 ]
 VIEWPORT = {"width": 1366, "height": 768}
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 
 # What "drawn" means, checked in the page every few ms. spec = {key, marks, mapSel, mapN, css: [[sel, n]],
 # step: {id, sel}, attrs: [name]}; the first time every part holds, window[key] = performance.now().
@@ -64,7 +64,7 @@ PROBE = r"""
       }
     }
     if (spec.mapSel) {
-      const f = doc.querySelector('iframe[title="streamlit_folium.st_folium"]');
+      const f = doc.querySelector('iframe[src*="streamlit_folium"]');
       const d = f && f.contentDocument;
       if (!d) return false;
       if (d.querySelectorAll(spec.mapSel).length !== spec.mapN) return false;

@@ -43,7 +43,7 @@ from .gazetteer import Place
 from .i18n import Lang, category_label, direction, format_day, format_partial_date, join_list, list_separator, t
 from .load import Atlas, country_name
 from .maps import (
-    BORDER, LAND, LAND_NAMED, MAP_CSS, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
+    BORDER, LAND, LAND_NAMED, MAP_CSS, MAP_CSS_FILE, MAP_JS_FILE, REGION_BOUNDS, base_layer_geojson, group_html, legend_html, place_groups,
     place_html, place_style, places_of,
 )
 from .models import Event
@@ -267,6 +267,7 @@ def map_spec(atlas: Atlas, events: list[Event], lang: Lang) -> dict:
         "legend": legend_html(lang),
         "legendPosition": "bottomright" if lang == "ar" else "bottomleft",
         "dir": direction(lang),
+        "mapLabel": t("map_label", lang), "zoomIn": t("zoom_in", lang), "zoomOut": t("zoom_out", lang),
         "outside": [pid for pid in counts if pid not in fit],
     }
 
@@ -358,7 +359,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
         "csp": Markup(_CSP_SLOT),  # with_csp puts the policy there, hashed from the final page
         "title": f"{t('app_title', lang)} — {t('briefing', lang)}",
         "fonts_css": Markup(offline.fonts_css(embed=True)),
-        "map_css": Markup(MAP_CSS),
+        "map_css": Markup(MAP_CSS + "\n" + MAP_CSS_FILE.read_text(encoding="utf-8")),  # the dashboard's maps' too
         "pack_css": asset("pack/pack.css"),
         "today": format_day(today, lang),
         "filters": _filters(atlas, state),
@@ -378,6 +379,7 @@ def briefing_html(atlas: Atlas, state: ViewState, *, today: dt.date | None = Non
         context.update(
             leaflet_js=Markup(leaflet_js),
             leaflet_css=Markup(leaflet_css),
+            map_js=Markup(MAP_JS_FILE.read_text(encoding="utf-8")),  # keyboard and screen readers, as on the dashboard
             pack_js=asset("pack/pack.js"),
             timeline_js=asset("pack/drawn.js"),
             svg=Markup(timeline_svg(events, lang, width=FIGURE_WIDTH, height=TIMELINE_HEIGHT,

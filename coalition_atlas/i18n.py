@@ -117,6 +117,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "events_at": ("الأحداث في {place}", "Events at {place}"),
     "clear_place": ("عرض أحداث كل الأماكن", "Show the events of all places"),
     "no_events_at_place": ("لا حدث معروضاً يذكر هذا المكان.", "No event shown names this place."),
+    # the map's names for the keyboard and screen readers (maps.MapAccess, the frame's title)
+    "map_label": ("الخريطة: تحرّكها الأسهم، و+ و− للتكبير والتصغير", "Map: arrow keys move it, + and − zoom"),
+    "map_frame_title": ("خريطة الأماكن", "Map of the places"),
+    "zoom_in": ("تكبير", "Zoom in"),
+    "zoom_out": ("تصغير", "Zoom out"),
     "map_hint": ("انقر علامة على الخريطة أو اختر مكاناً من القائمة.", "Click a marker on the map, or choose a place from the list."),
     # Timeline page
     "timeline_hint": (
@@ -126,6 +131,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline_alt": (
         "خط زمني يعرض {n} حدثاً حسب التاريخ والفئة؛ الجدول أدناه يسرد الأحداث نفسها.",
         "Timeline of {n} events by date and category; the table below lists the same events.",
+    ),
+    "timeline_alt_overview": (
+        "خط زمني يعرض {n} حدثاً حسب التاريخ والفئة؛ قائمة «اختر حدثاً» بجانب الخريطة تسرد الأحداث نفسها.",
+        "Timeline of {n} events by date and category; the list “Choose an event” beside the map holds the same events.",
+    ),
+    "timeline_alt_presenter": (
+        "خط زمني لأحداث الجولة ({n})؛ الحدث المعروض مميّز: {title}. تنتقل الأسهم بين الخطوات.",
+        "Timeline of the tour's {n} events; the event shown is marked: {title}. The arrow keys move between steps.",
     ),
     # Briefing pack and downloads (export.py, briefing.py)
     "briefing": ("موجز", "Briefing"),

@@ -41,6 +41,7 @@ import numpy as np
 import shapely
 import shapely.geometry
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from . import offline
@@ -61,6 +62,10 @@ POPUP_MAX_HEIGHT = 300  # px; longer popups scroll (Mosul has four quotes)
 CLICK_TOLERANCE_DEG = 0.02  # a marker click reports the marker's own position
 OUTLINES_FILE = offline.STATIC_DIR / "geo" / "countries.json"  # written by write_outlines()
 OUTLINES_URL = f"{offline.STATIC_URL}/geo/countries.json"
+MAP_JS_FILE = offline.STATIC_DIR / "js" / "atlas-map.js"  # keyboard and screen readers (MapAccess)
+MAP_JS_URL = f"{offline.STATIC_URL}/js/atlas-map.js"
+MAP_CSS_FILE = offline.STATIC_DIR / "css" / "atlas-map.css"
+MAP_CSS_URL = f"{offline.STATIC_URL}/css/atlas-map.css"
 FONT_STACK = "'Noto Naskh Arabic', 'Source Sans Pro', sans-serif"
 
 # Okabe–Ito colours (safe for colour-blind readers) on a pale base map.
@@ -176,6 +181,7 @@ class CountryOutlines(PlainMacro):
                 });
                 layer.addTo(map);
                 layer.bringToBack();
+                CaMap.quietOutlines(layer);  // hover names them; they are no Tab stops
                 map.getContainer().setAttribute('data-ca-outlines', 'drawn');
             });
         })({{ this._parent.get_name() }});
@@ -291,7 +297,7 @@ def _icon(place: Place, count: int, lang: Lang, selected: bool, *, label: str | 
     classes = f"ca-place ca-place-{place.id} ca-{style}" + (" ca-selected" if selected else "") + (" ca-group" if grouped else "")
     html = (
         f'<div class="ca-shape" style="width:{size}px;height:{size}px;">'
-        f'<span class="ca-count">{count}</span></div>'
+        f'<span class="ca-count" data-count="{count}"></span></div>'
         f'<span class="ca-label" dir="auto" data-rank="{rank}">{esc_js(label if label is not None else place.name(lang))}</span>'
     )
     return {"html": html, "iconSize": [size, size], "iconAnchor": [size // 2, size // 2],
@@ -303,9 +309,10 @@ MAP_CSS = f"""
 .ca-place {{ overflow: visible; }}
 .ca-place .ca-shape {{ box-sizing: border-box; display: flex; align-items: center; justify-content: center;
   border: 2px solid #fff; box-shadow: 0 1px 3px rgba(0,0,0,.45); }}
-.ca-place .ca-count {{ color: #fff; font: 700 12px/1 sans-serif; }}
+.ca-place .ca-count {{ color: #fff; font: 700 calc(12px * var(--ca-zoom, 1))/1 sans-serif; }}
+.ca-place .ca-count::before {{ content: attr(data-count); }}  /* drawn, not text: the marker's name is the place's alone */
 .ca-liberated .ca-shape {{ background: {LIBERATED_COLOUR}; transform: rotate(45deg); border-radius: 3px; }}
-.ca-liberated .ca-count {{ transform: rotate(-45deg); }}
+.ca-liberated .ca-count {{ transform: rotate(-45deg); color: #000; }}  /* white on vermilion: 3.9:1 */
 .ca-other .ca-shape {{ background: {PLACE_COLOUR}; border-radius: 50%; }}
 .ca-region .ca-shape {{ background: rgba(85,85,85,.12); border: 2px dashed {REGION_COLOUR}; border-radius: 50%;
   box-shadow: none; }}
@@ -313,20 +320,19 @@ MAP_CSS = f"""
 .ca-selected .ca-shape {{ border: 3px solid #000; box-shadow: 0 0 0 4px #ffe08a, 0 1px 4px rgba(0,0,0,.5); }}
 .ca-region.ca-selected .ca-shape {{ border-style: dashed; }}
 .ca-place .ca-label {{ position: absolute; top: 100%; left: 50%; transform: translateX(-50%); margin-top: 2px;
-  white-space: nowrap; font: 600 13px/1.2 {FONT_STACK}; color: #1a1a1a;
+  white-space: nowrap; font: 600 calc(13px * var(--ca-zoom, 1))/1.2 {FONT_STACK}; color: #1a1a1a;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }}
 .ca-place .ca-label[data-at="above"] {{ top: auto; bottom: 100%; margin: 0 0 2px; }}
 .ca-place .ca-label[data-at="after"], .ca-place .ca-label[data-at="before"] {{ top: 50%; margin: 0; }}
 .ca-place .ca-label[data-at="after"] {{ left: 100%; transform: translate(4px, -50%); }}
 .ca-place .ca-label[data-at="before"] {{ left: auto; right: 100%; transform: translate(-4px, -50%); }}
-.ca-selected .ca-label {{ font-weight: 700; font-size: 15px; }}
+.ca-selected .ca-label {{ font-weight: 700; font-size: calc(15px * var(--ca-zoom, 1)); }}
 .ca-ring {{ border-radius: 50%; box-sizing: border-box; border: 3px solid #000; pointer-events: none;
   box-shadow: 0 0 0 4px #ffe08a, inset 0 0 0 2px #ffe08a; }}
 .ca-country-tip {{ font-family: {FONT_STACK}; font-size: 13px; }}
 .ca-place-tip {{ font-family: {FONT_STACK}; font-size: 14px; }}
 .ca-group .ca-shape {{ outline: 2px solid rgba(0,0,0,.35); outline-offset: 2px; }}
 .ca-popup-more {{ color: #555; font-size: .85rem; }}
-.ca-place:focus-visible {{ outline: 3px solid #000; outline-offset: 3px; }}
 .leaflet-popup-content {{ font-family: {FONT_STACK}; font-size: 14px; line-height: 1.5; }}
 .ca-popup h4 {{ margin: 0 0 .2rem; font-size: 1.15rem; padding-inline-end: 1rem; }}
 .ca-popup p {{ margin: .15rem 0; }}
@@ -414,18 +420,27 @@ def highlighted_places(atlas: Atlas, selected_place: str | None, selected_event:
 
 
 def selection_layer(
-    atlas: Atlas, selected_place: str | None = None, selected_event: str | None = None
+    atlas: Atlas, selected_place: str | None = None, selected_event: str | None = None,
+    countries: Sequence[str] = (),
 ) -> folium.FeatureGroup | None:
-    """Rings around the chosen places, as a layer for st_folium's ``feature_group_to_add``.
+    """Rings around the chosen places, as a layer for st_folium's ``feature_group_to_add``;
+    and a thick outline around ``countries`` (the presenter's step that names no place).
 
     streamlit-folium swaps such a layer without reloading the map, so a click that chooses a
     place keeps the map as it is (its open popup, zoom and pan); a map rebuilt with
     ``event_map(selected_place=…)`` is a new script, and the component starts afresh.
     """
     chosen = highlighted_places(atlas, selected_place, selected_event)
-    if not chosen:
+    outlined = [f for f in base_layer_geojson()["features"] if f["id"] in set(countries)]
+    if not chosen and not outlined:
         return None
     layer = folium.FeatureGroup(name="selection", control=False)
+    if outlined:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": [{**f, "properties": {}} for f in outlined]},
+            name="ca-countries", interactive=False, control=False,  # seen, never a Tab stop or a click
+            style_function=lambda _: {"color": "#000", "weight": 3, "dashArray": "8 5", "fill": False},
+        ).add_to(layer)
     for pid in sorted(chosen):
         place = atlas.places[pid]
         size = {"liberated": 26, "other": 22, "region": 34}[place_style(place)] + 18
@@ -491,34 +506,36 @@ class LabelDeclutter(PlainMacro):
         self._name = "LabelDeclutter"
 
 
-class FocusWithoutScroll(PlainMacro):
-    """Leaflet focuses the map on mousedown (for its arrow keys) and then restores the
-    scroll of its own window only. Inside streamlit-folium's iframe the *page* scrolls
-    instead when the map is not wholly in view (560 px on a 768 px screen): between
-    mousedown and mouseup the marker moves away from the pointer and the click is lost.
-    Focus the map with ``preventScroll`` instead; the keyboard handler stays."""
+class MapAccess(JSCSSMixin, PlainMacro):
+    """What the map does for the keyboard and screen readers, from ``static/js/atlas-map.js``
+    (Leaflet's public API and the DOM only): the map's own Tab stop named (``label``),
+    Leaflet's credit as text, a click that focuses the map without scrolling the page;
+    with ``give_keys_back`` (the presenter) the page gets the keys back after a click on
+    the map, and the names on the map follow the page's text size (``--ca-zoom``).
+    The outlines and the markers call the same file (``CaMap.quietOutlines``/``nameMarker``)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (map) {
-            var keyboard = map.keyboard;
-            if (!keyboard) { return; }
-            var enabled = keyboard.enabled();
-            keyboard.disable();
-            keyboard._onMouseDown = function () {
-                if (this._focused) { return; }
-                this._map._container.focus({preventScroll: true});
-            };
-            if (enabled) { keyboard.enable(); }
+            CaMap.nameMap(map, {{ this.label|tojson }});
+            CaMap.localZoom(map, {{ this.zoom_in|tojson }}, {{ this.zoom_out|tojson }});
+            CaMap.plainPrefix(map);
+            CaMap.focusWithoutScroll(map);
+            {% if this.give_keys_back %}CaMap.giveKeysBack(); CaMap.scaleLabels(map);{% endif %}
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
+    default_js = [("ca_atlas_map", MAP_JS_URL)]
+    default_css = [("ca_atlas_map_css", MAP_CSS_URL)]
 
-    def __init__(self):
+    def __init__(self, label: str, lang: Lang, give_keys_back: bool = False):
         super().__init__()
-        self._name = "FocusWithoutScroll"
+        self._name = "MapAccess"
+        self.label = label
+        self.zoom_in, self.zoom_out = t("zoom_in", lang), t("zoom_out", lang)
+        self.give_keys_back = give_keys_back
 
 
 def _inside(place: Place, bounds: list[list[float]] = REGION_BOUNDS) -> bool:
@@ -613,7 +630,7 @@ def _marker_spec(group: list[str], atlas: Atlas, at_place: dict[str, list[Event]
         name = f"{place.name(lang)} +{len(group) - 1}"
     icon = _icon(place, count, lang, selected, label=name, grouped=len(group) > 1)
     return {
-        "lat": place.lat, "lon": place.lon, "icon": icon, "popup": popup, "tip": esc_js(name),
+        "lat": place.lat, "lon": place.lon, "icon": icon, "popup": popup, "tip": esc_js(name), "name": name,
         "z": 1000 if selected else -1000 if place.kind == "region" else 0,  # regions beneath
     }
 
@@ -639,6 +656,7 @@ class PlaceMarkers(PlainMacro):
                 marker.bindPopup(p.popup, {maxWidth: 360, maxHeight: {{ this.max_height }},
                                            autoPanPaddingBottomRight: [20, 110]});  // clear of the legend
                 marker.bindTooltip(p.tip, {direction: 'top', sticky: false, className: 'ca-place-tip'});
+                CaMap.nameMarker(marker, p.name);  // its name alone, once drawn
                 marker.addTo(group);
             });
         })({{ this._parent.get_name() }});
@@ -661,9 +679,13 @@ def event_map(
     selected_place: str | None = None,
     selected_event: str | None = None,
     online_tiles: bool = False,
+    keyboard: bool = True,
     fit: bool = True,
 ) -> folium.Map:
     """The map of ``events``: their places on the country outlines, ready for st_folium.
+
+    ``keyboard=False`` (the presenter): the map takes no keys (its places and zoom buttons
+    still do) and gives them back to the page after a click (:class:`MapAccess`).
     ``fit=False``: no view fitted to the places (the caller sets it, as the presenter does)."""
     events = list(events)
     counts = places_of(events, atlas)
@@ -676,7 +698,7 @@ def event_map(
     single = len(set(points)) == 1
     m = folium.Map(
         tiles=None, location=list(points[0]) if single else [33.0, 40.0],
-        zoom_start=SINGLE_PLACE_ZOOM if single else 4, min_zoom=2, control_scale=True,
+        zoom_start=SINGLE_PLACE_ZOOM if single else 4, min_zoom=2, control_scale=True, keyboard=keyboard,
     )
     if fit and not single:  # the events' places, or (none) the region
         m.fit_bounds(_bounds(points) if points else REGION_BOUNDS, padding_top_left=FIT_PADDING,
@@ -700,7 +722,7 @@ def event_map(
 
     Legend(legend_html(lang), lang).add_to(m)
     LabelDeclutter().add_to(m)
-    FocusWithoutScroll().add_to(m)
+    MapAccess(t("map_label" if keyboard else "map_frame_title", lang), lang, give_keys_back=not keyboard).add_to(m)
     if online_tiles:
         folium.LayerControl(collapsed=True).add_to(m)
     # Leaflet is all these maps use (no folium.Popup: no jQuery; no awesome markers: no

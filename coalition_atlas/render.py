@@ -139,10 +139,11 @@ def event_card(event: Event, atlas: Atlas, lang: Lang, *, in_file: bool = False)
     }
 
 
-def event_detail_html(event: Event, atlas: Atlas, lang: Lang) -> str:
+def event_detail_html(event: Event, atlas: Atlas, lang: Lang, level: int = 4) -> str:
     """The whole of an event: summary, when, where, who, figures, and every quote with its link
-    (the one event template, ``_event.html``)."""
-    return render("event.html", card=event_card(event, atlas, lang))
+    (the one event template, ``_event.html``). ``level``: its title's heading level, one below
+    the page's heading above it (no level skipped, for screen readers' heading lists)."""
+    return render("event.html", card=event_card(event, atlas, lang), level=level)
 
 
 def document_card_html(doc, atlas: Atlas, lang: Lang) -> str:

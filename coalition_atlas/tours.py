@@ -314,10 +314,13 @@ def text_size(stop: Stop, lang: Lang) -> str:
     return next((tier for tier in TIERS if text_height(stop, lang, tier) * SAFETY <= TEXT_BUDGET), list(TIERS)[-1])
 
 
-def strip_height(stop: Stop, lang: Lang) -> int:
-    """The height of the timeline-and-map strip: what the step's text leaves of the screen."""
-    text = text_height(stop, lang, text_size(stop, lang)) * SAFETY
-    return int(max(STRIP_HEIGHT, min(STRIP_MAX, SCREEN - CHROME - text)))
+def strip_height(stop: Stop | None = None, lang: Lang | None = None) -> int:
+    """The height of the timeline-and-map strip at 1280×720: the same at every step, so
+    that nothing moves on the screen from one step to the next (it used to take what the
+    step's text left: 336, 374, 348 px…). The text's type is chosen to fit above it
+    (:func:`text_size`); in the browser the strip is ``--ca-strip`` (PRESENTER_CSS), this
+    height scaled with the screen. The arguments are kept for callers; they change nothing."""
+    return STRIP_HEIGHT
 
 
 def _tier_css() -> str:
@@ -337,7 +340,9 @@ PRESENTER_CSS = """
 /* one screen: the page is as tall as the window, the strip of timeline and map takes what the text leaves */
 [data-testid="stMainBlockContainer"] { height: 100vh; box-sizing: border-box; display: flex; flex-direction: column; }
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; }
-[data-testid="stLayoutWrapper"]:has(> .st-key-ca_strip) { flex: 1 1 0; min-height: 0; }
+/* the strip keeps one height from step to step (the window's less the most text a step may have:
+   270 px at 1280×720, 405 at 1920×1080), at the bottom of the screen; short texts leave room above it */
+[data-testid="stLayoutWrapper"]:has(> .st-key-ca_strip) { flex: 0 0 auto; height: var(--ca-strip); min-height: 0; margin-top: auto; }
 /* st.fragment wraps the bar, the text and the strip in a block of its own: the column goes through it */
 [data-testid="stLayoutWrapper"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"] > .st-key-ca_strip) {
   flex: 1 1 0; min-height: 0; display: flex; flex-direction: column; }
@@ -354,8 +359,16 @@ PRESENTER_CSS = """
 :root { --ca-zoom: 1; }
 @media (min-width: 1580px) and (min-height: 860px) { :root { --ca-zoom: 1.25; } }
 @media (min-width: 1900px) and (min-height: 1040px) { :root { --ca-zoom: 1.5; } }
+:root { --ca-strip: max(STRIP_PXpx, calc(100vh - var(--ca-zoom) * ABOVE_PXpx)); }
 [data-testid="stLayoutWrapper"]:has(> .st-key-ca_bar), .stElementContainer:has(.ca-p-step), .stElementContainer:has(.ca-p-mapnote) {
   zoom: var(--ca-zoom); }
+/* the chart's labels grow with the text: the chart is drawn at the size of 1280×720 and zoomed
+   (the map's names follow --ca-zoom inside its frame: static/js/atlas-map.js) */
+/* Plotly sizes itself from the box as seen (zoomed): give it the box's size divided by the zoom,
+   and let the zoomed drawing fill the column */
+.st-key-ca_strip .stElementContainer:has(.js-plotly-plot) { zoom: var(--ca-zoom); flex: none !important;
+  width: calc(100% / var(--ca-zoom)) !important; height: calc(100% / var(--ca-zoom)) !important; overflow: visible !important; }
+.st-key-ca_strip .stElementContainer:has(.js-plotly-plot) * { overflow: visible !important; }
 .st-key-ca_bar { align-items: center; }
 .st-key-ca_nav { direction: ltr; align-items: center; }  /* ← previous, → next: in Arabic too */
 .st-key-ca_bar button { min-height: 2.5rem; border: 2px solid #000; color: #000; font-size: 1.05rem; }
@@ -388,7 +401,7 @@ PRESENTER_CSS = """
 .ca-p-step .ca-p-cite { grid-column: 1 / -1; color: #333; margin-bottom: .3rem; }
 .ca-p-step .ca-p-note { margin-top: .2rem; padding: .3rem .7rem; border-inline-start: 6px solid #0072B2; background: #eef5fb; }
 .ca-p-mapnote { font-size: 1.15rem; font-weight: 700; margin: 0 0 1rem !important; line-height: 26px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-""" + _tier_css()
+""".replace("STRIP_PX", str(STRIP_HEIGHT)).replace("ABOVE_PX", str(SCREEN - STRIP_HEIGHT)) + _tier_css()
 
 
 def document_label(atlas: Atlas, doc_id: str, lang: Lang) -> str:
@@ -406,8 +419,8 @@ def document_label(atlas: Atlas, doc_id: str, lang: Lang) -> str:
 def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
     """Title, date and dating, places, the quotes (Arabic, RTL) beside their English, the note.
     Quotes from one passage are joined with " … ", under one citation."""
-    from .i18n import dating_label, direction, format_partial_date
-    from .render import esc, passage_label
+    from .i18n import dating_label, direction, format_day, format_partial_date
+    from .render import cite_words, esc
 
     event = stop.event
     sep = "، " if lang == "ar" else ", "
@@ -425,8 +438,8 @@ def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
         rows.append(
             f'<p class="ca-p-en" dir="ltr" lang="en">“{esc(translation)}”</p>'
             f'<p class="ca-p-ar" dir="rtl" lang="ar">«{esc(quote)}»</p>'
-            f'<p class="ca-p-cite" dir="{direction(lang)}">{esc(document_label(atlas, doc, lang))} — '
-            f"{esc(passage_label(paragraph, lang))}</p>"
+            f'<p class="ca-p-cite" dir="{direction(lang)}"><bdi class="ca-nowrap">{esc(cite_words(atlas, doc, paragraph, lang))}</bdi>'
+            f" · <bdi>{esc(format_day(atlas.documents[doc].meta.date, lang))}</bdi></p>"
         )
     rows.append("</div>")
     if stop.note:
@@ -480,7 +493,7 @@ def presenter_timeline(stops: Sequence[Stop], lang: Lang, selected: str | None, 
 # the map beside the step: no legend (the step names its places), bigger names
 # and the map as tall as its frame, which follows the strip's height from step to step
 PRESENTER_MAP_CSS = (
-    ".ca-legend { display: none; } .ca-place .ca-label { font-size: 16px; font-weight: 700; }"
+    ".ca-legend { display: none; } .ca-place .ca-label { font-size: calc(16px * var(--ca-zoom, 1)); font-weight: 700; }"
     " #map_div { height: 100vh !important; }"
 )
 MAP_WIDTH = 440  # px: the map's column at 1280×720 (it is wider on wider screens)
@@ -494,7 +507,8 @@ def tour_map(atlas: Atlas, stops: Sequence[Stop], lang: Lang) -> folium.Map:
     places (``maps.selection_layer``) and moves the view (:func:`map_view`)."""
     from .maps import Raw, event_map
 
-    m = event_map(atlas, [s.event for s in stops], lang, fit=False)  # the view is the step's (map_view)
+    # the view is the step's (map_view), set after drawing; the keys stay the presenter's
+    m = event_map(atlas, [s.event for s in stops], lang, keyboard=False, fit=False)
     m.get_root().header.add_child(Raw(f"<style>{PRESENTER_MAP_CSS}</style>"), name="ca_presenter_style")
     return m
 
@@ -507,17 +521,14 @@ def map_view(
     atlas: Atlas, stops: Sequence[Stop], stop: Stop, width: int = MAP_WIDTH, height: int = STRIP_HEIGHT
 ) -> tuple[list[float], int]:
     """Centre ([lat, lon]) and zoom that fit the step's places in a ``width``×``height`` map;
-    if it names none, the tour's places in the region the documents are about."""
+    if it names none, the countries it names (Iraq and Syria, say: not an empty map, nor
+    places that are not the step's); if it names neither, the region the documents are about."""
     ids = [p for p in stop.event.places if p in atlas.places]
-    if not ids:
-        ids = [p for s in stops for p in s.event.places if p in atlas.places]
-        near = [p for p in ids if _inside(atlas.places[p].lat, atlas.places[p].lon)]
-        ids = near or ids
-    if not ids:
-        (south, west), (north, east) = REGION
-    else:
+    if ids:
         south, north = min(atlas.places[p].lat for p in ids), max(atlas.places[p].lat for p in ids)
         west, east = min(atlas.places[p].lon for p in ids), max(atlas.places[p].lon for p in ids)
+    else:
+        (south, west), (north, east) = country_bounds(stop.event.countries) or REGION
     centre_y = (_mercator_y(south) + _mercator_y(north)) / 2
     centre = [round(math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2), 4), round((west + east) / 2, 4)]
     zoom = FIT_MAX_ZOOM
@@ -525,6 +536,19 @@ def map_view(
         if span > 0:
             zoom = min(zoom, math.floor(math.log2(max(pixels - 2 * FIT_PADDING, 1) / 256 / span)))
     return centre, max(zoom, 1)
+
+
+def country_bounds(countries: Iterable[str]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """((south, west), (north, east)) around the countries' outlines (ISO alpha-3 codes the
+    outlines know), or None."""
+    from .maps import countries_frame
+
+    frame = countries_frame()
+    shapes = frame[frame["iso_a3"].isin(list(countries))]
+    if shapes.empty:
+        return None
+    west, south, east, north = (float(v) for v in shapes.total_bounds)
+    return (south, west), (north, east)
 
 
 def _inside(lat: float, lon: float) -> bool:

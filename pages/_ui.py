@@ -20,7 +20,9 @@ from coalition_atlas.filtering import describe, filter_events, month_bounds
 from coalition_atlas.i18n import LANGS, category_label, direction, format_day, format_partial_date, t
 from coalition_atlas.load import EVENTS_PATH, Atlas, country_name, load_atlas
 from coalition_atlas.memo import memo
+from coalition_atlas.offline import STATIC_DIR
 from coalition_atlas.style import LANG_SCRIPT, page_css
+from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
 from coalition_atlas.templating import render
@@ -149,6 +151,10 @@ def set_view(state: ViewState) -> None:
     st.query_params.from_dict(to_params(state))
 
 
+FOCUS_CSS = STATIC_DIR / "css" / "focus.css"  # focus, hover and the current page, told apart
+FRAME_TITLES_JS = "app/static/js/frame-titles.js"  # relative, as LANG_SCRIPT: right under a baseUrlPath too
+
+
 def style(lang: str) -> None:
     """The stylesheet (style-only HTML goes to Streamlit's event container: it takes no room)
     and the marker + script that set ``<html lang dir>`` (static/js/lang.js)."""
@@ -158,6 +164,15 @@ def style(lang: str) -> None:
         f'<span class="ca-lang" data-lang="{code}" hidden></span><script src="{LANG_SCRIPT}"></script>',
         unsafe_allow_javascript=True,
     )
+    st.html(FOCUS_CSS)  # a Path: Streamlit reads the file and puts it in a <style>
+
+
+def frame_title(selector: str, title: str) -> None:
+    """Give the frames ``selector`` finds (a map's: ``.st-key-<key> iframe``) a title a screen
+    reader says; st_folium titles its frame after the component. A static script does it in
+    the page (static/js/frame-titles.js), now and after every redraw."""
+    st.html(render("frame_title.html", src=FRAME_TITLES_JS, selector=selector, title=title),
+            unsafe_allow_javascript=True)
 
 
 def sidebar(record: Atlas, state: ViewState) -> ViewState:

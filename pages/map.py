@@ -63,16 +63,18 @@ def map_and_list() -> None:
     map_col, list_col = st.columns([3, 2], gap="medium")
 
     with map_col:
+        _ui.frame_title(".st-key-ca_map_box iframe", t("map_frame_title", lang))  # st_folium's key is a hash
         online = st.checkbox(t("online_tiles", lang), key="map_online_tiles")
         # The choice is drawn as a separate layer: streamlit-folium swaps it without reloading the
         # map, so the popup of the marker just clicked stays open. The click count makes a second
         # click on the same marker (after "show all") count as a new choice.
-        st_folium(
-            maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560, render=False,
-            use_container_width=True, feature_group_to_add=maps.selection_layer(record, place, state.event),
-            returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"],
-            on_change=on_map_click,
-        )
+        with st.container(key="ca_map_box"):
+            st_folium(
+                maps.event_map(record, events, lang, online_tiles=online), key="map_click", height=560, render=False,
+                use_container_width=True, feature_group_to_add=maps.selection_layer(record, place, state.event),
+                returned_objects=["last_object_clicked", "last_object_clicked_tooltip", "last_object_clicked_count"],
+                on_change=on_map_click,
+            )
 
     with list_col:
         if st.session_state.get("map_place_pick") != place:
@@ -93,7 +95,7 @@ def map_and_list() -> None:
             for event in listed[:LIST_MAX]:
                 label = f"{isolate(format_partial_date(event.date, lang))} · {event.title.get(lang)}"
                 with st.expander(md(label), expanded=event.id == state.event):
-                    say.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+                    say.markdown(event_detail_html(event, record, lang, level=4 if place else 3), unsafe_allow_html=True)
 
 
 map_and_list()

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from coalition_atlas.export import MIME, export_bytes, file_name
 from coalition_atlas.filtering import filter_events
-from coalition_atlas.i18n import t
+from coalition_atlas.i18n import format_partial_date, t
 from coalition_atlas.maps import event_map, place_for_click
 from coalition_atlas.render import document_card_html, event_detail_html, figures_html, md
 from coalition_atlas.timeline import selected_event_id
@@ -20,7 +20,7 @@ def downloads(record, state) -> None:
     """The current view (filters, language) as files: the briefing pack, the handout, CSV, GeoJSON. Each is
     made when its button is clicked (a callable), and a click does not rerun the page."""
     say = aligned(state.lang)
-    say.subheader(t("downloads", state.lang))
+    say.header(t("downloads", state.lang))  # h2 under the page's h1 (heading-order)
     say.caption(t("downloads_hint", state.lang))
     formats = (("html", "download_briefing"), ("handout", "download_handout"), ("csv", "download_csv"),
                ("geojson", "download_geojson"))
@@ -51,8 +51,13 @@ if not events:
     st.info(t("no_events", lang))
     st.stop()
 
-say.subheader(t("timeline_and_map", lang))
+say.header(t("timeline_and_map", lang))  # h2 under the page's h1 (heading-order)
 say.caption(t("timeline_hint", lang))  # the same legend as the Timeline page's, for the same chart
+PICK = f"overview_pick_{lang}"
+
+
+def picked_from_list() -> None:
+    _ui.set_view(st.session_state["view"].with_(event=st.session_state[PICK], place=None))
 
 
 @st.fragment
@@ -61,9 +66,9 @@ def timeline_and_map() -> None:
     not the sidebar, the documents, the figures nor the downloads."""
     state = _ui.view(record)
     chart = st.plotly_chart(
-        _cached.timeline(record, events, state), theme=None,
+        _cached.timeline(record, events, state), theme=None,  # Streamlit's theme greyed the lanes' names to 3.7:1
         on_select="rerun", selection_mode="points", key=f"overview_chart_{lang}", config={"displaylogo": False},
-        alt=t("timeline_alt", lang, n=len(events)),
+        alt=t("timeline_alt_overview", lang, n=len(events)),
     )
     picked = selected_event_id(chart)
     if picked and picked != state.event:
@@ -71,7 +76,8 @@ def timeline_and_map() -> None:
         st.rerun(scope="fragment")
 
     map_col, detail_col = st.columns([3, 2])
-    with map_col:
+    with map_col, st.container(key="ca_overview_map"):  # st_folium's own key is a hash: the box names it
+        _ui.frame_title(".st-key-ca_overview_map iframe", t("map_frame_title", lang))
         clicked = st_folium(
             event_map(record, events, lang, selected_place=state.place, selected_event=state.event),
             key=f"overview_map_{lang}", height=440, use_container_width=True, render=False,
@@ -82,9 +88,16 @@ def timeline_and_map() -> None:
             _ui.set_view(state.with_(place=place, event=None))
             st.rerun(scope="fragment")
     with detail_col:
+        # the keyboard's way to every event of the chart (and what a screen reader lists)
+        ids = [e.id for e in sorted(events, key=lambda e: (e.start, e.id))]
+        if st.session_state.get(PICK) != state.event:
+            st.session_state[PICK] = state.event if state.event in ids else None
+        st.selectbox(t("select_event", lang), ids, index=None, key=PICK, on_change=picked_from_list,
+                     placeholder=t("select_event", lang),
+                     format_func=lambda i: f"{format_partial_date(record.event(i).date, lang)} — {record.event(i).title.get(lang)}")
         chosen = record.event(state.event) if state.event else None
         if chosen:
-            st.html(event_detail_html(chosen, record, lang))
+            st.html(event_detail_html(chosen, record, lang, level=3))
         elif state.place:
             at = record.places[state.place]
             say.markdown(f"**{md(at.name(lang))}**")
@@ -100,7 +113,7 @@ def timeline_and_map() -> None:
 
 timeline_and_map()
 
-say.subheader(t("headline_figures", lang))
+say.header(t("headline_figures", lang))
 st.html(figures_html(record, lang))
 
 downloads(record, state)

@@ -99,8 +99,10 @@ def presenter() -> None:
     timeline_col, map_col = st.container(key="ca_strip").columns([3, 2], gap="medium")
     with timeline_col:
         st.plotly_chart(_cached.presenter_timeline(record, record.token, lang, ids, stop.event.id, height),
-                        key=f"presenter_timeline_{lang}", theme=None, height="stretch", config=PLOT_CONFIG)
+                        key=f"presenter_timeline_{lang}", theme=None, height="stretch", config=PLOT_CONFIG,
+                        alt=t("timeline_alt_presenter", lang, n=pos.total, title=stop.event.title.get(lang)))
     with map_col:
+        _ui.frame_title(".st-key-ca_strip iframe", t("map_frame_title", lang))
         st.markdown(tours.places_line(stop, record, lang), unsafe_allow_html=True)
         centre, zoom = tours.map_view(record, pos.stops, stop, height=height - 34)  # a line names the places
         # The tour's map is the same at every step (so streamlit-folium keeps it, and only swaps
@@ -108,7 +110,9 @@ def presenter() -> None:
         st_folium(
             copy.deepcopy(_cached.tour_map(record, record.token, lang, ids)), key="presenter_map",
             height=height - 34, use_container_width=True, returned_objects=[], render=False, zoom=zoom, center=centre,
-            feature_group_to_add=maps.selection_layer(record, selected_event=stop.event.id),
+            feature_group_to_add=maps.selection_layer(  # a step without a place: its countries outlined
+                record, selected_event=stop.event.id,
+                countries=() if any(p in record.places for p in stop.event.places) else stop.event.countries),
         )
 
 

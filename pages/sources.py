@@ -52,7 +52,7 @@ if (doc_id, passage_id) != (state.doc, state.passage):
 
 if event is not None:
     back = "→" if lang == "ar" else "←"
-    say.markdown(event_detail_html(event, record, lang), unsafe_allow_html=True)
+    say.markdown(event_detail_html(event, record, lang, level=2), unsafe_allow_html=True)
     say.markdown(
         f'<p class="ca-back"><a href="{esc(timeline_href(event.id, lang))}" target="_self">'
         f"{back} {esc(t('back_to_timeline', lang))}</a></p>",

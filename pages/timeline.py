@@ -73,13 +73,13 @@ def chooser() -> None:
     if chosen is not None:
         with detail_col, st.container(height=620, border=False, key="timeline_detail"):
             _search.add_to_walk([chosen.id], "walk_add", "ca_walk_add_chosen", lang)
-            say.markdown(event_detail_html(chosen, record, lang), unsafe_allow_html=True)
+            say.markdown(event_detail_html(chosen, record, lang, level=2), unsafe_allow_html=True)
 
 
 chooser()
 
 if events:
-    say.subheader(t("event_table", lang), anchor=False)
+    say.header(t("event_table", lang), anchor=False)  # h2 under the page's h1: no level skipped
     labels = table_labels(lang)
     align = "right" if lang == "ar" else "left"  # the grid is a canvas: no CSS reaches its cells
     table = event_table(events, lang, record.places)

@@ -12,6 +12,7 @@ import dataclasses
 import html
 import json
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 import folium
@@ -100,7 +101,7 @@ def test_markers_for_the_record_places(atlas):
     assert page.count("ca-place ca-place-mosul ") == 1
     n = sum("mosul" in e.places for e in atlas.events)
     mosul = next(h for h in icon_htmls(page) if ">الموصل<" in h)
-    assert f'<span class="ca-count">{n}</span>' in mosul and n > 1
+    assert f'<span class="ca-count" data-count="{n}"></span>' in mosul and n > 1
 
 
 def test_filtering_to_one_country_leaves_only_its_places(atlas):
@@ -311,11 +312,20 @@ def test_selection_layer_rings_the_chosen_places(atlas):
     assert '"interactive": false' in page  # rings never take a click from the marker beneath
 
 
-def test_a_click_on_a_marker_does_not_scroll_the_page(atlas):
+def test_the_map_loads_its_keyboard_script_and_uses_no_private_leaflet_api(atlas):
     # Leaflet's keyboard handler focuses the map on mousedown; in the component iframe that
-    # scrolled the Streamlit page, and the click landed beside the marker (seen in Chromium)
+    # scrolled the Streamlit page, and the click landed beside the marker (seen in Chromium).
+    # static/js/atlas-map.js focuses it first, without scrolling, through the DOM only.
     page = rendered(maps.event_map(atlas, atlas.events, "en"))
-    assert "focus({preventScroll: true})" in page and "keyboard.enable()" in page
+    assert maps.MAP_JS_URL in page and maps.MAP_CSS_URL in page
+    assert "CaMap.focusWithoutScroll(map)" in page and "CaMap.quietOutlines(layer)" in page
+    assert "CaMap.giveKeysBack" not in page  # only the presenter's map gives the keys back
+    script = maps.MAP_JS_FILE.read_text(encoding="utf-8")
+    assert "focus({ preventScroll: true })" in script
+    for text in (page, script, Path(maps.__file__).read_text(encoding="utf-8")):
+        assert not re.search(r"\._(?:onMouseDown|map|container|focused|source|tooltip)\b", text)
+    presenter = rendered(maps.event_map(atlas, atlas.events, "en", keyboard=False))
+    assert '"keyboard": false' in presenter and "CaMap.giveKeysBack(); CaMap.scaleLabels(map);" in presenter
 
 
 def test_names_are_decluttered_by_weight(atlas):
@@ -358,7 +368,7 @@ def test_many_places_are_grouped_into_at_most_max_markers(atlas):
     assert len(specs) == len(groups)
     grouped = [s for s in specs if "ca-group" in s["icon"]["className"]]
     assert grouped and all(re.search(r"\+\d+", s["tip"]) for s in grouped)
-    assert sum(int(re.search(r'ca-count">(\d+)<', s["icon"]["html"]).group(1)) for s in specs) == len(events)
+    assert sum(int(re.search(r'data-count="(\d+)"', s["icon"]["html"]).group(1)) for s in specs) == len(events)
     few = maps.place_groups(maps.places_of(atlas.events, atlas), atlas)
     assert all(len(g) == 1 for g in few)  # the real record: one marker per place
 
@@ -383,8 +393,31 @@ def test_script_json_is_inert_in_a_script_and_in_jinja():
 def test_the_map_loads_leaflet_only(atlas):
     m = maps.event_map(atlas, atlas.events, "ar")
     page = rendered(m)
-    assert re.findall(r'<script src="([^"]+)"', page) == [
-        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.js", f"{offline.VENDOR_URL}/{offline.ICON_PATH_FIX[1]}"]
+    assert sorted(re.findall(r'<script src="([^"]+)"', page)) == sorted([
+        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.js", f"{offline.VENDOR_URL}/{offline.ICON_PATH_FIX[1]}",
+        maps.MAP_JS_URL])  # and our own keyboard and screen-reader script
     assert set(re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)) == {
-        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.css", offline.FONTS_CSS_URL}
+        f"{offline.VENDOR_URL}/leaflet@1.9.3/leaflet.css", offline.FONTS_CSS_URL, maps.MAP_CSS_URL}
+    assert (offline.REPO_ROOT / maps.MAP_JS_URL.removeprefix("/app/")).is_file()
+    assert (offline.REPO_ROOT / maps.MAP_CSS_URL.removeprefix("/app/")).is_file()
     assert "$(" not in page  # no jQuery left to need
+
+
+def test_the_selection_outlines_the_countries_of_a_step_without_places(atlas):
+    layer = maps.selection_layer(atlas, countries=["SYR", "IRQ"])
+    m = folium.Map(tiles=None)
+    layer.add_to(m)
+    page = m.get_root().render()
+    assert page.count('"dashArray": "8 5"') >= 1 and '"interactive": false' in page
+    assert maps.selection_layer(atlas, countries=["XXX"]) is None
+    assert maps.selection_layer(atlas) is None
+
+
+def test_markers_are_named_by_place_alone(atlas):
+    page = rendered(maps.event_map(atlas, atlas.events, "ar"))
+    assert "CaMap.nameMarker(marker, p.name)" in page
+    data = json.loads(re.search(r"var places = (\[.*?\]);\n", page, re.S).group(1))
+    assert {d["name"] for d in data} >= {atlas.places["mosul"].name("ar")}
+    # the count is drawn (CSS content), not text: the marker's name is its place's alone
+    assert all(re.search(r'<span class="ca-count" data-count="\d+"></span>', d["icon"]["html"]) for d in data)
+    assert ".ca-place .ca-count::before {{ content: attr(data-count); }}".replace("{{", "{").replace("}}", "}") in page

@@ -265,7 +265,7 @@ def test_step_html_shows_title_dating_quotes_and_note(walks, atlas):
     assert event.title.en in html and "22 March 2017 · reported as of that date · Raqqa" in html
     # two quotes of one paragraph: one row, joined with an ellipsis, one citation
     assert f"«{event.sources[0].quote} … {event.sources[1].quote}»" in html
-    assert html.count('class="ca-p-cite"') == 1 and "Statement · Washington, D.C. · 22 March 2017 — Paragraph 2" in html
+    assert html.count('class="ca-p-cite"') == 1 and "Washington statement, ¶ 2</bdi> · <bdi>22 March 2017" in html  # in words (issue 14)
     assert pos.stop.note.en in html and 'dir="rtl" lang="ar"' in html
     arabic = tours.step_html(pos.stop, atlas, "ar")
     assert event.title.ar in arabic and pos.stop.note.ar in arabic and 'dir="rtl" lang="ar" data-event' in arabic
@@ -330,3 +330,34 @@ def test_presenter_timeline_of_a_large_current_tour(atlas):
     fig = tours.presenter_timeline(stops, "ar", stops[3].event.id, 300)
     marks = {i: size for trace in fig.data if trace.meta == "events" for i, size in zip(trace.customdata, trace.marker.size)}
     assert len(marks) == len(events) and marks[stops[3].event.id] == max(marks.values())
+
+
+def test_the_strip_keeps_one_height_at_every_step(walks, atlas):
+    # nothing on the screen moves from one step to the next (the browser test measures it)
+    heights = {tours.strip_height(tours.Stop(atlas.event(s.event)), lang)
+               for walk in walks for s in walk.steps for lang in ("ar", "en")}
+    assert heights == {tours.STRIP_HEIGHT}
+    assert "--ca-strip: max(270px, calc(100vh - var(--ca-zoom) * 450px))" in tours.PRESENTER_CSS
+
+
+def test_a_step_without_a_place_shows_its_countries(atlas):
+    event = atlas.event("final-liberation-declared")  # Syria and Iraq, no place
+    assert not event.places and set(event.countries) == {"SYR", "IRQ"}
+    stop = tours.Stop(event)
+    (south, west), (north, east) = tours.country_bounds(event.countries)
+    (lat, lon), zoom = tours.map_view(atlas, [stop], stop)
+    assert south < lat < north and west < lon < east and 3 <= zoom <= tours.FIT_MAX_ZOOM
+    libya = tours.Stop(atlas.event("libya-instability-political-agreement"))
+    (lat, lon), _ = tours.map_view(atlas, [libya], libya)
+    assert 20 < lat < 33 and 9 < lon < 25  # Libya, not the tour's places
+    nowhere = tours.Stop(atlas.event("decisive-gains-against-daesh"))  # neither place nor country
+    assert not nowhere.event.countries and tours.country_bounds([]) is None
+    (lat, lon), _ = tours.map_view(atlas, [nowhere], nowhere)
+    assert 12 < lat < 42.5 and 8 < lon < 62  # the region the documents are about
+
+
+def test_the_presenter_map_takes_no_keys_and_gives_them_back(atlas):
+    m = tours.tour_map(atlas, [tours.Stop(e) for e in atlas.events[:10]], "en")
+    page = m.get_root().render()
+    assert '"keyboard": false' in page and "CaMap.giveKeysBack()" in page
+    assert "fitBounds" not in page  # the view is each step's (map_view)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 PATHS = ["?lang=en", "?lang=ar", "timeline?lang=en&country=IRQ", "map?lang=ar", "sources?doc=paris-2019&p=3",
          "presenter?tour=chronological&step=1"]
 

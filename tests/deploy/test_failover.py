@@ -348,7 +348,7 @@ def test_browser_loads_and_stays_on_one_process(cluster, chromium):
         assert node_cookie(page.context) == node
         # the map drawn too, before the browser goes: closing it while the map's frame still
         # loads would log that request as 499 (the client went away), which is no failure
-        page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(".ca-place").first.wait_for(
+        page.frame_locator('iframe[src*="streamlit_folium"]').locator(".ca-place").first.wait_for(
             timeout=LOAD_TIMEOUT_MS)
     # Closing the context closed the WebSocket: nginx logs it now, with 101.
     _poll(f"the WebSocket of {node} in the access log",

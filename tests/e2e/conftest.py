@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -416,3 +417,151 @@ def _screenshot_path_fixture() -> Callable[[str], Path]:
 def _start_streamlit_fixture() -> Callable[..., contextlib.AbstractContextManager[str]]:
     """``start_streamlit`` as a fixture, for tests that need a server of their own (env, flags)."""
     return start_streamlit
+
+
+# --------------------------------------------------------------------------
+# Accessibility: axe-core (vendored) over the page and its frames, Tab walks
+# --------------------------------------------------------------------------
+
+AXE_JS = _HERE / "vendor" / "axe-core" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0, LICENSE beside it)
+
+# The colour contrast of what axe leaves "incomplete" (text over SVG, a one-character count,
+# an arrow), measured here: the text's colour (an SVG text's fill) with its opacity and its
+# ancestors', over what is painted beneath its centre (HTML backgrounds, SVG fills, composited
+# from the bottom on white). Pointer events are switched on for the measure, so that
+# elementsFromPoint sees layers drawn with `pointer-events: none` (Plotly's, the map's names).
+# An image or canvas beneath makes it unmeasurable: reported as such (a failure).
+_CONTRAST_JS = """
+(target) => {
+  let doc = document;
+  for (const sel of target.slice(0, -1)) doc = doc.querySelector(sel).contentDocument;
+  const win = doc.defaultView;
+  const el = doc.querySelector(target[target.length - 1]);
+  if (!el) return {error: 'gone'};
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c || '');
+    if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  const lum = (c) => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const opacity = (node) => { let o = 1; for (let n = node; n && n.nodeType === 1; n = n.parentElement) o *= Number(win.getComputedStyle(n).opacity); return o; };
+  const style = doc.createElement('style');
+  style.textContent = '* { pointer-events: auto !important; }';
+  doc.head.appendChild(style);
+  try {
+    const cs = win.getComputedStyle(el);
+    const svg = el instanceof win.SVGElement;
+    const fg = parse(svg ? cs.fill : cs.color);
+    if (!fg) return {error: 'no colour: ' + (svg ? cs.fill : cs.color)};
+    fg[3] *= (svg ? Number(cs.fillOpacity) : 1) * opacity(el);
+    const r = el.getBoundingClientRect();
+    const stack = doc.elementsFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const layers = [];
+    for (const node of stack) {
+      if (node !== el && el.contains(node)) continue;
+      const ns = win.getComputedStyle(node);
+      if (node instanceof win.SVGElement) {
+        if (node === el || node.tagName === 'svg' || node.tagName === 'g' || node.tagName === 'text') continue;
+        const fill = parse(ns.fill);
+        if (!fill || ns.fill === 'none') continue;
+        fill[3] *= Number(ns.fillOpacity) * opacity(node);
+        if (fill[3] > 0) layers.push(fill);
+      } else {
+        if (['IMG', 'CANVAS', 'VIDEO'].includes(node.tagName) || (ns.backgroundImage !== 'none' && !ns.backgroundImage.startsWith('linear-gradient(rgba(0, 0, 0, 0)')))
+          return {error: 'image beneath: ' + node.tagName + '.' + node.className};
+        const bg = parse(ns.backgroundColor);
+        if (bg && bg[3] > 0) { bg[3] *= opacity(node); layers.push(bg); }
+      }
+      if (layers.length && layers[layers.length - 1][3] >= 1) break;
+    }
+    let bg = [255, 255, 255];
+    for (const layer of layers.reverse()) bg = over(layer, bg);
+    const text = over(fg, bg);
+    const size = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    return {ratio: Math.round(ratio(text, bg) * 100) / 100, needed: large ? 3 : 4.5,
+            fg: text.map(Math.round), bg: bg.map(Math.round), text: (el.textContent || '').trim().slice(0, 30)};
+  } finally { style.remove(); }
+}
+"""
+
+
+def run_axe(page) -> dict:
+    """axe-core from the top document with every frame included (axe in each frame, the
+    results gathered by the top one), all rules (best practices too; axe's defaults: every
+    rule but the experimental ones). Returns ``violations`` (id, impact, targets), and
+    ``contrast``: each colour-contrast item axe left incomplete, measured by _CONTRAST_JS,
+    those below the needed ratio or unmeasurable in ``contrast_failures``."""
+    source = AXE_JS.read_text(encoding="utf-8")
+    for frame in page.frames:  # evaluate, not a script tag: no page's CSP can refuse it
+        if frame.is_detached():
+            continue
+        frame.evaluate(source)
+    result = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {iframes: true});
+          const nodes = (v) => v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 160)}));
+          return {
+            violations: r.violations.map(v => ({id: v.id, impact: v.impact, nodes: nodes(v)})),
+            incomplete: r.incomplete.map(v => ({id: v.id, nodes: nodes(v)})),
+            frame_nodes: r.passes.reduce((n, v) => n + v.nodes.filter(x => x.target.length > 1).length, 0),
+          };
+        }"""
+    )
+    contrast = []
+    for item in (i for i in result["incomplete"] if i["id"] == "color-contrast"):
+        for node in item["nodes"]:
+            measured = page.evaluate(_CONTRAST_JS, node["target"])
+            contrast.append({"target": " >> ".join(node["target"]), **measured})
+    result["contrast"] = contrast
+    result["contrast_failures"] = [c for c in contrast if "error" in c or c["ratio"] < c["needed"]]
+    return result
+
+
+@pytest.fixture(name="axe", scope="session")
+def _axe_fixture() -> Callable[..., dict]:
+    """``axe(page) -> dict``: see :func:`run_axe`."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} missing: axe-core is vendored in the repository", pytrace=False)
+    return run_axe
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe")
+
+
+def tab_walk(page, start, scope, inside: str, limit: int = 400) -> list[dict]:
+    """Focus ``start`` (a locator), then press Tab until the focus leaves what ``inside`` (a
+    JS function of the top document, true while the focus is in what is walked) accepts.
+    Each stop: its role and accessible name as Chromium computes them (Playwright's ARIA
+    snapshot of the focused element in ``scope``, the page or a frame locator) and its classes."""
+    start.focus()
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if not page.evaluate(inside):
+            break
+        focused = scope.locator(":focus")
+        snapshot = _yaml().load(focused.aria_snapshot())
+        assert snapshot, f"a Tab stop with no accessible role or name: {focused.evaluate('el => el.outerHTML.slice(0, 300)')}"
+        first = snapshot[0]  # "button \"Mosul\"", or {"region \"…\"": [children]}
+        head = next(iter(first)) if isinstance(first, dict) else str(first)
+        text = first[head] if isinstance(first, dict) and isinstance(first[head], str) else ""  # "- text: Legend"
+        match = re.match(r'(\w+)(?: "(.*)")?', head)
+        stops.append({
+            "role": match.group(1) if match else head,
+            "name": (match.group(2) or text).replace('\\"', '"') if match else text,
+            "cls": focused.evaluate("el => String(el.getAttribute('class') || '')"),
+        })
+    return stops
+
+
+@pytest.fixture(name="tab_walk", scope="session")
+def _tab_walk_fixture() -> Callable[..., list[dict]]:
+    """``tab_walk(page, start, scope, inside) -> [{role, name, cls}]``: see :func:`tab_walk`."""
+    return tab_walk

@@ -20,7 +20,7 @@ PAYLOADS = {
     "person": f"{PAYLOAD} \u2067خطر\u2069",
 }
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "record.yaml"  # the shared fixture record
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 
 
 @pytest.fixture(scope="module")

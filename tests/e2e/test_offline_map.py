@@ -9,7 +9,7 @@ from coalition_atlas import offline
 
 APP = "tests/e2e/apps/offline_map_app.py"
 # streamlit-folium's component iframe (served by Streamlit at /component/...)
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 
 
 def _map() -> folium.Map:

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from coalition_atlas import tours
 from coalition_atlas.load import load_atlas
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 SELECTED_MARK = """() => {
   const gd = document.querySelector('.st-key-ca_strip .js-plotly-plot');
   if (!gd || !gd.data || !gd.data.some(t => t.name === 'selected')) return null;

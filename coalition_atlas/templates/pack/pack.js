@@ -45,7 +45,7 @@
     try {
       var map = L.map(box, { minZoom: 2, maxZoom: 10, zoomSnap: 0.25, scrollWheelZoom: false });
       map.attributionControl.setPrefix(false);
-      L.geoJSON(spec.countries, {
+      var outlines = L.geoJSON(spec.countries, {
         attribution: "Natural Earth",
         style: function (f) {
           return { fillColor: f.properties.named ? spec.colours.named : spec.colours.land, fillOpacity: 1,
@@ -53,13 +53,18 @@
         },
         onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.label, { sticky: true }); }
       }).addTo(map);
+      CaMap.quietOutlines(outlines);  // hover names them; they are no Tab stops (static/js/atlas-map.js)
+      CaMap.nameMap(map, spec.mapLabel);
+      CaMap.localZoom(map, spec.zoomIn, spec.zoomOut);
       spec.places.forEach(function (p) {
         var half = p.size / 2;
         var icon = L.divIcon({ className: "ca-place ca-place-" + p.id + " ca-" + p.style, html: p.icon,
                                iconSize: [p.size, p.size], iconAnchor: [half, half], popupAnchor: [0, -half] });
-        L.marker([p.lat, p.lon], { icon: icon, title: p.name, riseOnHover: true,
+        var marker = L.marker([p.lat, p.lon], { icon: icon, title: p.name, riseOnHover: true,
                                    zIndexOffset: p.style === "region" ? -1000 : 0 })
-          .bindPopup(p.popup, { maxWidth: 360, maxHeight: 320 }).addTo(map);
+          .bindPopup(p.popup, { maxWidth: 360, maxHeight: 320 });
+        CaMap.nameMarker(marker, p.name);  // its name alone, not "3Mosul"
+        marker.addTo(map);
       });
       var home = function () {
         if (spec.center) { map.setView(spec.center, 6, { animate: false }); }
