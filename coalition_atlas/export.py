@@ -11,7 +11,7 @@ row per event in date order, CRLF line ends. Lists are joined with `` | ``; a ci
 ``doc:paragraph «quote» — translation``, a figure ``qualifier value unit «of, Arabic» — of,
 English``. No spreadsheet may run a cell as a formula, whether it reads the file with ``,`` or
 with ``;`` as separator (the default of many European locales): at the start of every cell,
-and after every ``;`` in it (where a ``;`` reader starts a cell), a leading apostrophe goes
+and after every ``;`` and line break in it (where a ``;`` reader starts a cell or a row), a leading apostrophe goes
 before any text whose first visible sign is ``=``, ``+``, ``-``, ``@`` (or their full-width and
 small forms), past any white space, quotes, controls and invisible characters; a cell starting
 with a tab or a carriage return gets one too. Every cell holding ``;`` is quoted.
@@ -35,6 +35,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,7 @@ CSV_COLUMNS = (
 )
 JOIN = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CELL_STARTS = re.compile(r"(;|\r\n|\r|\n)")
 _TRIGGERS = frozenset("=+-@\u2212")  # and whatever NFKC folds to them (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)
 
 
@@ -106,10 +108,11 @@ def csv_cell(value: object) -> str:
     """A cell every spreadsheet shows as text, read with ``,`` or ``;`` as separator (see the
     module's doc): an apostrophe before each start of a cell that could begin a formula."""
     text = "" if value is None else str(value)
-    parts = text.split(";")
-    guarded = ["'" + part if _starts_formula(part) or (i == 0 and part.startswith(_FORMULA_START)) else part
-               for i, part in enumerate(parts)]
-    return ";".join(guarded)
+    # where a reader may start a cell: the start, after a ";" and after a line break (a reader
+    # that reads the quotes differently starts a new row there)
+    parts = _CELL_STARTS.split(text)
+    guarded = "".join("'" + part if i % 2 == 0 and _starts_formula(part) else part for i, part in enumerate(parts))
+    return "'" + guarded if text.startswith(_FORMULA_START) and not guarded.startswith("'") else guarded
 
 
 # --- the formats -----------------------------------------------------------------------------

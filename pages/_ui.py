@@ -25,7 +25,6 @@ from coalition_atlas.style import LANG_SCRIPT, page_css
 from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
-from coalition_atlas.templating import render
 from coalition_atlas.viewstate import ViewState, for_page, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
@@ -261,7 +260,8 @@ def filters_banner(record: Atlas, state: ViewState) -> None:
 def page_scripts() -> None:
     """Scripts every page needs (in the sidebar: they run, and take no room in the main area)."""
     with st.sidebar:
-        st.html(render("page_script.html", script="touch_taps.js"), unsafe_allow_javascript=True)
+        # a file, not inline: the deployment's CSP runs no inline script but Streamlit's own
+        st.html('<script src="app/static/js/touch_taps.js"></script>', unsafe_allow_javascript=True)
 
 
 def _date_range(first, last, state: ViewState, lang: str):
