@@ -80,12 +80,13 @@ def _serve(args: argparse.Namespace) -> int:
     """``streamlit run dashboard.py`` in the app's folder (its .streamlit/config.toml and static/
     apply), with the record of --root; further options go to Streamlit (``--server.port 8502``)."""
     import os
-    import subprocess
 
     from .paths import APP_DIR
 
     command = [sys.executable, "-m", "streamlit", "run", str(APP_DIR / "dashboard.py"), *args.streamlit_args]
-    return subprocess.call(command, cwd=APP_DIR, env=os.environ.copy())
+    os.chdir(APP_DIR)
+    os.execv(sys.executable, command)  # Streamlit takes this process's place: a stop signal reaches it
+    return 0  # not reached
 
 
 def build_parser(export_options: bool = True) -> argparse.ArgumentParser:
