@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from . import paths
 from .briefing import briefing_html
 from .filtering import filter_events, ordered
 from .load import Atlas, load_atlas
@@ -172,6 +173,18 @@ def export_bytes(atlas: Atlas, state: ViewState, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
+def default_folder() -> Path:
+    """Where an export goes without ``-o``: the current folder, unless that is inside the
+    project (the repository or the installed package), then ``~/coalition-atlas`` — never
+    into the project's own files."""
+    here = Path.cwd()
+    if not paths.inside_project(here):
+        return here
+    folder = Path.home() / "coalition-atlas"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def file_name(fmt: str, state: ViewState) -> str:
     """``coalition-atlas-briefing-en.html``, ``coalition-atlas-events.csv``…"""
     if fmt == "html":
@@ -225,7 +238,8 @@ def state_from_options(atlas: Atlas, options: dict[str, str | None]) -> ViewStat
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``export`` subcommand's options (the filters use the URL's grammar)."""
     parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), handout (at most 4 A4 pages), csv or geojson")
-    parser.add_argument("-o", "--output", help="file to write (default: coalition-atlas-… in the current folder; '-' for stdout)")
+    parser.add_argument("-o", "--output", help="file to write ('-' for stdout; default: coalition-atlas-… in the current folder, "
+                        "or in ~/coalition-atlas when the current folder is inside the project)")
     parser.add_argument("--lang", help="ar (default) or en: the pack's language")
     parser.add_argument("--country", help="ISO alpha-3 codes, comma-separated, e.g. IRQ,SYR")
     parser.add_argument("--category", help="categories, comma-separated, e.g. territory,military")
@@ -257,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    target = Path(args.output or file_name(args.format, state))
+    target = Path(args.output) if args.output else default_folder() / file_name(args.format, state)
     try:
         target.write_bytes(data)
     except OSError as err:

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .load import ROOT, Atlas, _errors, _suggest
+from .load import ROOT, Atlas
+from .wording import suggest as _suggest
+from .wording import validation_problems as _errors
 from .models import KEBAB, Bilingual, Event, _Strict
 from .problems import Problem, RecordError
 from .yamlpos import Located, read_located
