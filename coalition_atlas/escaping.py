@@ -66,9 +66,19 @@ _MD_SIGN = re.compile(r"([!-/:-@\[-`{-~])")
 _MD_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
+# GFM autolink literals (http(s)://…, www.…, a@b.c, mailto:…, xmpp:…) are found in the text
+# *after* escapes are decoded, so a backslash does not stop them: a word joiner (U+2060,
+# invisible, no line break) after "http:", "https:", "mailto:", "xmpp:" and "@", and inside
+# "www.", does. (Not after every ":": "events.yaml:12:3" stays as an editor reads it.)
+_AUTOLINK_BREAK = re.compile(r"(?<=https:)|(?<=http:)|(?<=mailto:)|(?<=xmpp:)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+
+
 def md(text: object) -> str:
     """Text for Streamlit Markdown (toasts, labels, headers, expanders, radio options,
     ``st.markdown``, ``st.error``) taken literally, in one line: every ASCII punctuation sign
-    backslash-escaped (so no link, image, autolink, KaTeX, colour, directive or HTML survives),
-    line breaks made spaces (no new block: list, heading, quote, indented code)."""
-    return _MD_SIGN.sub(r"\\\1", _MD_BREAK.sub(" ", str(text)))
+    backslash-escaped (so no link, image, KaTeX, colour, directive or HTML survives), autolink
+    literals broken by an invisible word joiner, line breaks made spaces (no new block: list,
+    heading, quote, indented code)."""
+    flat = _AUTOLINK_BREAK.sub(WORD_JOINER, _MD_BREAK.sub(" ", str(text)))
+    return _MD_SIGN.sub(r"\\\1", flat)

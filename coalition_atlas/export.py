@@ -11,7 +11,7 @@ row per event in date order, CRLF line ends. Lists are joined with `` | ``; a ci
 ``doc:paragraph «quote» — translation``, a figure ``qualifier value unit «of, Arabic» — of,
 English``. No spreadsheet may run a cell as a formula, whether it reads the file with ``,`` or
 with ``;`` as separator (the default of many European locales): at the start of every cell,
-and after every ``;`` in it (where a ``;`` reader starts a cell), a leading apostrophe goes
+and after every ``;`` and line break in it (where a ``;`` reader starts a cell or a row), a leading apostrophe goes
 before any text whose first visible sign is ``=``, ``+``, ``-``, ``@`` (or their full-width and
 small forms), past any white space, quotes, controls and invisible characters; a cell starting
 with a tab or a carriage return gets one too. Every cell holding ``;`` is quoted.
@@ -35,11 +35,13 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from . import paths
 from .briefing import briefing_html
 from .filtering import filter_events, ordered
 from .load import Atlas, load_atlas
@@ -58,6 +60,7 @@ CSV_COLUMNS = (
 )
 JOIN = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CELL_STARTS = re.compile(r"(;|\r\n|\r|\n)")
 _TRIGGERS = frozenset("=+-@\u2212")  # and whatever NFKC folds to them (＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫)
 
 
@@ -105,10 +108,11 @@ def csv_cell(value: object) -> str:
     """A cell every spreadsheet shows as text, read with ``,`` or ``;`` as separator (see the
     module's doc): an apostrophe before each start of a cell that could begin a formula."""
     text = "" if value is None else str(value)
-    parts = text.split(";")
-    guarded = ["'" + part if _starts_formula(part) or (i == 0 and part.startswith(_FORMULA_START)) else part
-               for i, part in enumerate(parts)]
-    return ";".join(guarded)
+    # where a reader may start a cell: the start, after a ";" and after a line break (a reader
+    # that reads the quotes differently starts a new row there)
+    parts = _CELL_STARTS.split(text)
+    guarded = "".join("'" + part if i % 2 == 0 and _starts_formula(part) else part for i, part in enumerate(parts))
+    return "'" + guarded if text.startswith(_FORMULA_START) and not guarded.startswith("'") else guarded
 
 
 # --- the formats -----------------------------------------------------------------------------
@@ -169,6 +173,18 @@ def export_bytes(atlas: Atlas, state: ViewState, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
+def default_folder() -> Path:
+    """Where an export goes without ``-o``: the current folder, unless that is inside the
+    project (the repository or the installed package), then ``~/coalition-atlas`` — never
+    into the project's own files."""
+    here = Path.cwd()
+    if not paths.inside_project(here):
+        return here
+    folder = Path.home() / "coalition-atlas"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def file_name(fmt: str, state: ViewState) -> str:
     """``coalition-atlas-briefing-en.html``, ``coalition-atlas-events.csv``…"""
     if fmt == "html":
@@ -222,7 +238,8 @@ def state_from_options(atlas: Atlas, options: dict[str, str | None]) -> ViewStat
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``export`` subcommand's options (the filters use the URL's grammar)."""
     parser.add_argument("--format", choices=FORMATS, default="html", help="html (briefing pack, default), handout (at most 4 A4 pages), csv or geojson")
-    parser.add_argument("-o", "--output", help="file to write (default: coalition-atlas-… in the current folder; '-' for stdout)")
+    parser.add_argument("-o", "--output", help="file to write ('-' for stdout; default: coalition-atlas-… in the current folder, "
+                        "or in ~/coalition-atlas when the current folder is inside the project)")
     parser.add_argument("--lang", help="ar (default) or en: the pack's language")
     parser.add_argument("--country", help="ISO alpha-3 codes, comma-separated, e.g. IRQ,SYR")
     parser.add_argument("--category", help="categories, comma-separated, e.g. territory,military")
@@ -254,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    target = Path(args.output or file_name(args.format, state))
+    target = Path(args.output) if args.output else default_folder() / file_name(args.format, state)
     try:
         target.write_bytes(data)
     except OSError as err:

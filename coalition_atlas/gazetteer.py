@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from . import paths
 from .models import PartialDate
 
-GEODATA_DIR = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA_DIR = paths.ROOT / "geodata"
 PLACES_PATH = GEODATA_DIR / "places.geojson"
 COUNTRIES_PATH = GEODATA_DIR / "countries.geojson"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from collections.abc import Callable
 import itertools
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -15,21 +14,20 @@ from typing import Any
 
 from babel import Locale
 from babel.core import get_global
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from . import gazetteer
+from . import gazetteer, paths, wording
 from .gazetteer import Place
-from .models import Event, allowed_values, model_at
+from .models import Event
 from .problems import Problem, RecordError
 from .sources import Document, load_documents, normalize_ws, quote_stands
 from .translations import all_translation_problems, check_quote_translation
 from .yamlpos import Located, read_json_unlocated, read_located
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = paths.ROOT
 # The record the app and the CLI read; COALITION_ATLAS_EVENTS points them at another file
 # (the benchmark's synthetic records, the browser tests' hostile record).
 EVENTS_PATH = Path(os.environ.get("COALITION_ATLAS_EVENTS") or ROOT / "events.yaml")
-_LANG_NAMES = {"ar": "Arabic", "en": "English"}
 # The gazetteer they check the record's places against; COALITION_ATLAS_PLACES points them at
 # another GeoJSON file (the benchmark's synthetic gazetteers). Read when a record is loaded.
 PLACES_ENV = "COALITION_ATLAS_PLACES"
@@ -85,99 +83,10 @@ def country_name(alpha3: str, lang: str) -> str:
     return Locale(lang).territories.get(code, alpha3) if code else alpha3
 
 
-# --- pydantic errors, said for people ------------------------------------------------------
+# --- pydantic errors, said for people: wording.py (these names for tours.py and older callers)
 
-def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return "use one of: " + ", ".join(str(c) for c in choices)
-
-
-def _field_name(loc: tuple) -> str:
-    names = [p for p in loc if isinstance(p, str)]
-    return names[-1] if names else "value"
-
-
-def _explain(
-    err: dict, prefix: tuple, src: Located, owner: Callable[[tuple], type[BaseModel] | None] = model_at,
-    example: str = "events.yaml's first event",
-) -> Problem:
-    """One pydantic error, said for people. ``owner(loc)``: the model holding the field at
-    ``loc`` (for suggestions; events.yaml's models by default); ``example``: where to look."""
-    loc = prefix + tuple(err["loc"])
-    kind, field = err["type"], _field_name(loc)
-    given = err.get("input")
-    shown = _short(str(given), 60)  # what was written, never more than a line of it
-    if kind == "extra_forbidden":
-        model = owner(loc[:-1])
-        fields = list(model.model_fields) if model else []
-        return src.problem(loc, f"unknown field '{loc[-1]}'", _suggest(loc[-1], fields), key=True)
-    if kind == "missing":
-        if field in _LANG_NAMES:
-            parent = _field_name(loc[:-1])
-            return src.problem(loc[:-1], f"'{parent}' has no {_LANG_NAMES[field]} text", f"add `{field}: \"…\"`")
-        return src.problem(loc[:-1], f"missing field '{field}'", f"add `{field}:` (see {example})")
-    if kind == "literal_error":
-        model = owner(loc[:-1])
-        choices = allowed_values(model.model_fields[field].annotation) if model and field in model.model_fields else ()
-        return src.problem(loc, f"unknown {field} '{shown}'", _suggest(given, choices) if choices else err["msg"])
-    if kind == "string_too_short" or (kind == "too_short" and field == "sources"):
-        if field in _LANG_NAMES:
-            return src.problem(loc, f"the {_LANG_NAMES[field]} text of '{_field_name(loc[:-1])}' is empty", "write it")
-        if field == "sources":
-            return src.problem(loc, "the event cites no source", "add a `sources:` item with doc, paragraph, quote")
-        return src.problem(loc, f"'{field}' is empty", "write a value")
-    if kind == "too_short" and field == "events":
-        return src.problem(loc, "there are no events", "add at least one event under `events:`")
-    if kind == "string_pattern_mismatch":
-        if field == "id":
-            return src.problem(loc, f"id '{shown}' is not kebab-case", "use lower-case letters, digits and hyphens")
-        if field == "date":
-            return src.problem(loc, f"'{shown}' is not a date", "write YYYY, YYYY-MM or YYYY-MM-DD")
-        if "countries" in loc:
-            return src.problem(loc, f"'{shown}' is not an ISO 3166-1 alpha-3 code", "write three capitals, e.g. IRQ")
-    if kind == "value_error" and field == "date":
-        return src.problem(loc, f"impossible date '{shown}': {err['ctx']['error']}", "write a date that exists")
-    if kind == "finite_number":
-        return src.problem(loc, f"'{field}' is not a finite number", "write a number (not NaN, Infinity or 1e400)")
-    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-        return src.problem(loc, f"'{field}' {shown} is out of range: {err['msg'].lower()}", "write a value in range")
-    if kind == "string_too_long":
-        return src.problem(loc, f"'{field}' is too long ({len(str(given)):,} characters)", err["msg"].lower())
-    if kind == "value_error" and "; " in str(err.get("ctx", {}).get("error", "")):  # our own "what; how to fix"
-        what, _, fix = str(err["ctx"]["error"]).partition("; ")
-        return src.problem(loc, what, fix)
-    expected = {
-        "dict_type": "a mapping (`key: value` lines or `{…}`)",
-        "list_type": "a list (`[…]` or `- ` items)",
-        "string_type": "text",
-        "float_parsing": "a number",
-        "float_type": "a number",
-        "model_type": "a mapping (`key: value` lines or `{…}`)",
-    }.get(kind)
-    if expected:
-        return src.problem(loc, f"'{field}' should be {expected}, not {type(given).__name__}", f"write {expected}")
-    return src.problem(loc, f"'{field}': {err['msg']}", "see `python -m coalition_atlas schema`")
-
-
-def _errors(
-    exc: ValidationError, prefix: tuple, src: Located, owner: Callable[[tuple], type[BaseModel] | None] = model_at,
-    example: str = "events.yaml's first event",
-) -> list[Problem]:
-    errors = exc.errors(include_url=False)
-    # a misspelt field shows up twice: unknown 'sumary' and missing 'summary'; say it once
-    misspelt = set()
-    for e in errors:
-        if e["type"] == "extra_forbidden":
-            model = owner(prefix + tuple(e["loc"][:-1]))
-            close = difflib.get_close_matches(str(e["loc"][-1]), list(model.model_fields) if model else [], n=1, cutoff=0.6)
-            misspelt.update((tuple(e["loc"][:-1]), c) for c in close)
-    return [
-        _explain(e, prefix, src, owner, example)
-        for e in errors
-        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)
-    ]
+_suggest = wording.suggest
+_errors = wording.validation_problems
 
 
 # --- quotes ---------------------------------------------------------------------------------
@@ -199,8 +108,7 @@ def closest_passage(doc: Document, quote: str) -> tuple[str, str]:
     return best[1], best[2]
 
 
-def _short(text: str, n: int = 60) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+_short = wording.short
 
 
 def check_quote(documents: dict[str, Document], doc_id: str, paragraph: str, quote: str) -> tuple[str, str] | None:

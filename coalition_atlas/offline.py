@@ -36,7 +36,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from . import paths
+
+REPO_ROOT = paths.APP_DIR  # static/ beside the app's dashboard.py (Streamlit serves it there)
 STATIC_DIR = REPO_ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 FONTS_DIR = STATIC_DIR / "fonts"

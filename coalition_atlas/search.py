@@ -281,6 +281,19 @@ def index_for(atlas: Atlas) -> Index:
     return found
 
 
+def warm(atlas: Atlas) -> None:
+    """Build the record's index in the background (once per record): the first query of a
+    10,000-event record then waits for what is left of the build, not all of it (index_for's
+    lock makes a query that comes in the meantime wait for the one build)."""
+    if atlas.token in _MEMO or atlas.token in _WARMING:
+        return
+    _WARMING.add(atlas.token)
+    threading.Thread(target=index_for, args=(atlas,), name="search-index", daemon=True).start()
+
+
+_WARMING: set[int] = set()
+
+
 # --- a query ---------------------------------------------------------------------------------------
 
 EXACT, STEM, PREFIX = 1.0, 0.85, 0.6

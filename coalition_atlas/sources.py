@@ -27,11 +27,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import paths
 from .models import Bilingual, Day
 from .problems import Problem, RecordError
 from .yamlpos import Located, read_located
 
-SOURCES_DIR = Path(__file__).resolve().parent.parent / "sources"
+SOURCES_DIR = paths.ROOT / "sources"
 TRANSLATION_FILE = "translation.en.yaml"
 #: what to say wherever a passage's translation is shown: it is ours, not the publisher's
 TRANSLATION_NOTICE = {
@@ -155,7 +156,7 @@ def _meta_owner(loc: tuple) -> type[BaseModel] | None:
 def read_meta(raw: bytes | str, name: str) -> DocumentMeta:
     """A document's meta.yaml through the one safe reader (yamlpos), its shape checked: the
     metadata, or RecordError with every problem located."""
-    from .load import _errors  # load imports this module
+    from .wording import validation_problems as _errors
 
     src = read_located(raw, name)
     if not isinstance(src.data, dict):

@@ -17,7 +17,16 @@ from importlib import resources
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .escaping import script_json
+from .escaping import esc, script_json
+
+
+def _finalize(value: object) -> object:
+    """Text with line breaks gets them as character references too (``escaping.esc``): most of
+    this HTML goes through ``st.markdown(…, unsafe_allow_html=True)``, where a blank line from
+    the data would end the HTML block and let the rest be read as Markdown (links, images)."""
+    if isinstance(value, str) and not isinstance(value, Markup) and ("\n" in value or "\r" in value):
+        return Markup(esc(value))
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +38,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=_finalize,
     )
     env.filters["tojson"] = lambda obj: Markup(script_json(obj))
     return env

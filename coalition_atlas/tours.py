@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from .load import ROOT, Atlas, _errors, _suggest
+from .load import ROOT, Atlas
+from .wording import suggest as _suggest
+from .wording import validation_problems as _errors
 from .models import KEBAB, Bilingual, Event, _Strict
 from .problems import Problem, RecordError
 from .yamlpos import Located, read_located
@@ -419,8 +421,8 @@ def document_label(atlas: Atlas, doc_id: str, lang: Lang) -> str:
 def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
     """Title, date and dating, places, the quotes (Arabic, RTL) beside their English, the note.
     Quotes from one passage are joined with " … ", under one citation."""
-    from .i18n import dating_label, direction, format_partial_date
-    from .render import esc, passage_label
+    from .i18n import dating_label, direction, format_day, format_partial_date
+    from .render import cite_words, esc
 
     event = stop.event
     sep = "، " if lang == "ar" else ", "
@@ -438,8 +440,8 @@ def step_html(stop: Stop, atlas: Atlas, lang: Lang) -> str:
         rows.append(
             f'<p class="ca-p-en" dir="ltr" lang="en">“{esc(translation)}”</p>'
             f'<p class="ca-p-ar" dir="rtl" lang="ar">«{esc(quote)}»</p>'
-            f'<p class="ca-p-cite" dir="{direction(lang)}">{esc(document_label(atlas, doc, lang))} — '
-            f"{esc(passage_label(paragraph, lang))}</p>"
+            f'<p class="ca-p-cite" dir="{direction(lang)}"><bdi class="ca-nowrap">{esc(cite_words(atlas, doc, paragraph, lang))}</bdi>'
+            f" · <bdi>{esc(format_day(atlas.documents[doc].meta.date, lang))}</bdi></p>"
         )
     rows.append("</div>")
     if stop.note:

@@ -68,3 +68,7 @@ def tour_map(_record: Atlas, token: int, lang: str, event_ids: tuple[str, ...]):
     from coalition_atlas import tours
 
     return tours.tour_map(_record, [tours.Stop(_record.event(i)) for i in event_ids], lang)
+
+
+if __name__ == "__main__":  # a fresh server serves pages/_cached.py at /_cached too: not a page
+    st.switch_page("pages/overview.py")

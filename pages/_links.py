@@ -31,9 +31,10 @@ def mount(pages: list[str]) -> str | None:
     return go if isinstance(go, str) and len(go) <= 2000 else None
 
 
-def follow(link: str, record: Atlas, pages: dict[str, st.Page]) -> None:
+def follow(link: str, record: Atlas, pages: dict[str, st.Page | str]) -> None:
     """Move to the page ``link`` names, with the view it describes (see
-    ``viewstate.follow_link``); a link to no known page is ignored."""
+    ``viewstate.follow_link``); a link to no known page is ignored. ``pages``: URL path to
+    ``st.Page`` or file path (``st.switch_page`` takes either)."""
     path, _, query = link.partition("?")
     page = pages.get(path)
     if page is None:

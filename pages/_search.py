@@ -117,6 +117,7 @@ def panel(record) -> None:
     """The box and, when it holds a query, the results (a fragment: typing reruns only this)."""
     view = st.session_state["view"]
     lang = view.lang
+    search.warm(record)  # the index, built once per record, in the background
     if BOX not in st.session_state:
         st.session_state[BOX] = view.q  # from the URL
     st.text_input(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import inspect
 from pathlib import Path
 
 import streamlit as st
 
-from pages import _cached
+from pages import _cached, _links
 from pages._text import aligned
 from coalition_atlas.filtering import describe, filter_events, month_bounds
 from coalition_atlas.i18n import LANGS, category_label, direction, format_day, format_partial_date, t
@@ -24,7 +25,6 @@ from coalition_atlas.style import LANG_SCRIPT, page_css
 from coalition_atlas.templating import render
 from coalition_atlas.problems import RecordError
 from coalition_atlas.render import md
-from coalition_atlas.templating import render
 from coalition_atlas.viewstate import ViewState, for_page, ignored_names, parse_params, to_params
 from coalition_atlas.vocabulary import CATEGORIES
 
@@ -37,32 +37,74 @@ def _load(path: str, mtime: float) -> Atlas | RecordError:
         return err
 
 
-def entered() -> None:
-    """Called by dashboard.py on every run, before the page runs."""
-    st.session_state["_via_entry"] = True
+# The app's pages, written once: (file in pages/ = URL path = title key, default). dashboard.py's
+# st.navigation, the sidebar's links and the in-page links all read this.
+PAGES: tuple[tuple[str, bool], ...] = (
+    ("overview", True), ("timeline", False), ("map", False), ("sources", False), ("presenter", False), ("walk", False),
+)
+TITLES = {"walk": "my_walk"}  # a page's title key in i18n, where it is not its name
+IN_PAGE_LINKS = ("overview", "timeline", "map", "sources")  # the row of links some pages draw
+PAGE_CONFIG = {"page_title": "Coalition Atlas · أطلس التحالف", "layout": "wide", "initial_sidebar_state": "auto"}
 
 
-def _through_entry() -> None:
-    """Make sure this run went through dashboard.py.
-
-    With a folder named ``pages/`` beside the entry script, a fresh Streamlit server runs
-    ``pages/<name>.py`` on its own (its first multipage mode) until some session has called
-    ``st.navigation``. A deep link opened first would then miss the sidebar, the state and the
-    style. Switch the server to ``st.navigation`` mode and rerun: the same URL path then runs
-    through dashboard.py and lands on the same page (page hashes come from the URL path).
-    """
-    if st.session_state.pop("_via_entry", False):
-        return
-    from streamlit.runtime.pages_manager import PagesManager  # no public switch exists
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+def navigation_pages(lang: str) -> list:
+    """The pages for ``st.navigation``."""
+    return [st.Page(f"pages/{name}.py", title=t(TITLES.get(name, name), lang), url_path=name, default=default)
+            for name, default in PAGES]
 
 
 def atlas() -> Atlas:
-    """For pages: the record, once the run is known to have gone through dashboard.py."""
-    _through_entry()
-    return st.session_state["_record"]
+    """The one call at the top of every page: what makes a page whole on its own — the page's
+    settings, the record, the view state (from the URL on a session's first run), the sidebar
+    (filters and the links to the pages), the state written back to the URL, the style.
+    Returns the record.
+
+    Streamlit runs a page either through dashboard.py's ``st.navigation`` or, on a fresh server
+    until some session has called it, straight from ``pages/`` (a deep link opened first): this
+    call makes both the same. Through dashboard.py, :func:`navigation` has done all this before
+    the page's own imports, and this call only returns the record.
+    """
+    if st.session_state.pop("_set_up", False):
+        return st.session_state["_record"]
+    caller = inspect.currentframe().f_back  # the page's script: its file name is its URL path
+    return _set_up(entry=False, name=Path(caller.f_globals.get("__file__", "overview")).stem)[0]
+
+
+def navigation():
+    """dashboard.py: the setup of :func:`atlas`, and the navigation over :data:`PAGES` (hidden:
+    the sidebar holds our links); returns the page to run."""
+    _, page = _set_up(entry=True, name=None)
+    st.session_state["_set_up"] = True  # the page's atlas() call has nothing left to do
+    return page
+
+
+def _set_up(*, entry: bool, name: str | None):
+    st.set_page_config(**PAGE_CONFIG)
+    record = load_record()
+    link = _links.mount(["", *(name for name, _ in PAGES)])  # the app's own links, in session
+    nav = st.sidebar.container()  # first in the sidebar; filled once the language is known
+    state = sidebar(record, view(record))
+    set_view(state)
+    style(state.lang)
+    # st.page_link and st.switch_page need the pages registered: by st.navigation here, or by
+    # Streamlit itself when it runs a file of pages/ on its own
+    page = st.navigation(navigation_pages(state.lang), position="hidden") if entry else None
+    if link:
+        default = next(name for name, is_default in PAGES if is_default)
+        _links.follow(link, record, {"": f"pages/{default}.py"} | {name: f"pages/{name}.py" for name, _ in PAGES})
+    # tour, step, doc, p stay on their pages
+    current = (page.url_path if page is not None else name) or "overview"
+    state = for_page(st.session_state["view"], current)
+    set_view(state)
+    page_scripts()
+    filters_banner(record, state)
+    if current != "presenter":  # the projector's screen keeps to the step
+        from pages import _search  # it imports this module
+
+        _search.panel(record)
+    with nav:
+        sidebar_links(state)
+    return record, page
 
 
 def load_record() -> Atlas:
@@ -170,6 +212,28 @@ def sidebar(record: Atlas, state: ViewState) -> ViewState:
     return new
 
 
+def _link_to(state: ViewState, names) -> None:
+    """Links to pages ``names``, each carrying the view state (a page's own parameters stay
+    home: ``for_page``)."""
+    for name in names:
+        st.page_link(f"pages/{name}.py", label=t(TITLES.get(name, name), state.lang), query_params=to_params(for_page(state, name)))
+
+
+def sidebar_links(state: ViewState) -> None:
+    """Every page, in the sidebar: our navigation (Streamlit's own is off, so that a fresh
+    server never lists the files of ``pages/``), carrying the whole view state."""
+    _link_to(state, [name for name, _ in PAGES])
+
+
+def page_links(state: ViewState) -> None:
+    """Links to the other pages that carry the view state (the presenter is reached from the
+    sidebar)."""
+    names = list(IN_PAGE_LINKS)
+    for col, name in zip(st.columns(len(names)), names):
+        with col:
+            _link_to(state, [name])
+
+
 def clear_filters() -> None:
     """Every filter off (the sidebar's widgets start afresh); the language, the chosen event
     and place, and the page's own parameters stay."""
@@ -196,7 +260,8 @@ def filters_banner(record: Atlas, state: ViewState) -> None:
 def page_scripts() -> None:
     """Scripts every page needs (in the sidebar: they run, and take no room in the main area)."""
     with st.sidebar:
-        st.html(render("page_script.html", script="touch_taps.js"), unsafe_allow_javascript=True)
+        # a file, not inline: the deployment's CSP runs no inline script but Streamlit's own
+        st.html('<script src="app/static/js/touch_taps.js"></script>', unsafe_allow_javascript=True)
 
 
 def _date_range(first, last, state: ViewState, lang: str):
@@ -227,9 +292,5 @@ def _month_label(day, first, last, lang: str) -> str:
     return format_day(day, lang)
 
 
-def page_links(state: ViewState) -> None:
-    """Links to the other pages that carry the view state (each page's own parameters stay home)."""
-    cols = st.columns(4)
-    for col, (path, key) in zip(cols, [("pages/overview.py", "overview"), ("pages/timeline.py", "timeline"), ("pages/map.py", "map"), ("pages/sources.py", "sources")]):
-        with col:
-            st.page_link(path, label=t(key, state.lang), query_params=to_params(for_page(state, key)))
+if __name__ == "__main__":  # a fresh server serves pages/_ui.py at /_ui too: not a page
+    st.switch_page("pages/overview.py")

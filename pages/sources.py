@@ -6,7 +6,6 @@ event quotes and shows the event on top. The HTML comes from coalition_atlas.pas
 
 from __future__ import annotations
 
-import json
 
 import streamlit as st
 
@@ -74,22 +73,10 @@ for passage in doc.passages:
     say.markdown(html, unsafe_allow_html=True)
 
 if passage_id:
-    # Scroll the chosen passage into view once it is on the page. The id comes from the
-    # validated state; json.dumps quotes it and "</" is escaped so it cannot end the script.
-    target = json.dumps(anchor_id(doc_id, passage_id)).replace("</", "<\\/")
+    # Scroll the chosen passage into view once it is on the page (static/js/scroll_to.js: a
+    # file, as the deployment's CSP runs no inline script). The id is escaped for the attribute.
     st.html(
-        f"""<script>
-(function () {{
-  var id = {target}, tries = 0, settled = 0;
-  function go() {{
-    var el = document.getElementById(id);
-    if (!el) {{ if (++tries < 100) setTimeout(go, 100); return; }}
-    // the event's words if marked (a long passage beside its English is taller than the screen)
-    (el.querySelector("mark.ca-hl") || el).scrollIntoView({{block: "center"}});
-    if (++settled < 4) setTimeout(go, 300);  // again while fonts and elements above settle
-  }}
-  go();
-}})();
-</script>""",
+        f'<span class="ca-scroll-to" data-target="{esc(anchor_id(doc_id, passage_id))}" hidden></span>'
+        '<script src="app/static/js/scroll_to.js"></script>',
         unsafe_allow_javascript=True,
     )

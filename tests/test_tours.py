@@ -265,7 +265,7 @@ def test_step_html_shows_title_dating_quotes_and_note(walks, atlas):
     assert event.title.en in html and "22 March 2017 · reported as of that date · Raqqa" in html
     # two quotes of one paragraph: one row, joined with an ellipsis, one citation
     assert f"«{event.sources[0].quote} … {event.sources[1].quote}»" in html
-    assert html.count('class="ca-p-cite"') == 1 and "Statement · Washington, D.C. · 22 March 2017 — Paragraph 2" in html
+    assert html.count('class="ca-p-cite"') == 1 and "Washington statement, ¶ 2</bdi> · <bdi>22 March 2017" in html  # in words (issue 14)
     assert pos.stop.note.en in html and 'dir="rtl" lang="ar"' in html
     arabic = tours.step_html(pos.stop, atlas, "ar")
     assert event.title.ar in arabic and pos.stop.note.ar in arabic and 'dir="rtl" lang="ar" data-event' in arabic

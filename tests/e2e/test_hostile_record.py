@@ -16,8 +16,9 @@ PAYLOAD = "<img src=x onerror=alert(1)>"
 PAYLOADS = {
     "title_en": f"Paris {PAYLOAD} {{{{ 7*7 }}}}",  # folium compiles map scripts as Jinja
     "summary_en": "</script><script>alert(2)</script> & \"quotes\" 'too'",
-    "translation": "javascript:alert(3) <b>bold?</b> \u202eevil\u202c",
-    "person": f"{PAYLOAD} \u2067خطر\u2069",
+    # (bidi controls such as U+202E are refused by the reader now: tests/test_hardened.py)
+    "translation": "javascript:alert(3) <b>bold?</b> evil",
+    "person": f"{PAYLOAD} خطر",
 }
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "record.yaml"  # the shared fixture record
 MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
@@ -97,3 +98,55 @@ def test_payloads_show_as_text_and_run_nothing(page, hostile_server, wait_for_ap
     assert dialogs == []
     assert page.external_requests == []
     assert re.search(r"alert", page.title()) is None
+
+
+# --- Markdown payloads: in the record and in every URL parameter (issue 13) -----------------------
+
+MD_EVIL = "evil.example"
+MD_PAYLOAD = (f"![x](https://{MD_EVIL}/r.png) [Log in](https://{MD_EVIL}/login) https://{MD_EVIL}/auto "
+              f"www.{MD_EVIL} $\\color{{red}}{{KaTeX}}$ :red[red] :material/home:")
+
+
+@pytest.fixture(scope="module")
+def markdown_server(tmp_path_factory, start_streamlit):
+    import json
+
+    from coalition_atlas.gazetteer import PLACES_PATH
+
+    folder = tmp_path_factory.mktemp("markdown")
+    text = FIXTURE.read_text("utf-8").replace('en: "The Paris meeting"', "en: " + _yaml_str(MD_PAYLOAD))
+    (folder / "events.yaml").write_text(text, "utf-8")
+    gazetteer = json.loads(PLACES_PATH.read_text("utf-8"))
+    for feature in gazetteer["features"]:
+        if feature["properties"]["id"] == "paris":
+            feature["properties"]["name_en"] = MD_PAYLOAD
+    (folder / "places.geojson").write_text(json.dumps(gazetteer, ensure_ascii=False), "utf-8")
+    env = {"COALITION_ATLAS_EVENTS": str(folder / "events.yaml"), "COALITION_ATLAS_PLACES": str(folder / "places.geojson")}
+    with start_streamlit("dashboard.py", env=env) as url:
+        yield url
+
+
+def test_markdown_payloads_show_literally_and_load_nothing(page, markdown_server, wait_for_app_run):
+    """Every page, the payload in the record (an event's title, a place's name) and in every
+    URL parameter: nothing links or loads outside, no KaTeX, no colour, the text shows as written."""
+    from urllib.parse import quote
+
+    from coalition_atlas.viewstate import KNOWN
+
+    junk = "&".join(f"{k}={quote(MD_PAYLOAD)}" for k in KNOWN if k not in ("lang",)) + f"&{quote(MD_PAYLOAD)}=1"
+    for path in ("?lang=en&event=paris-meeting", "map?lang=en&place=paris", f"timeline?lang=en&{junk}",
+                 "sources?lang=en&event=paris-meeting", f"presenter?lang=en&{junk}"):
+        page.goto(f"{markdown_server}/{path}")
+        wait_for_app_run(page, timeout=60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+        main = page.locator('[data-testid="stApp"]')
+        if path.startswith(("map", "sources")):  # shown as written (the Markdown sinks carry an
+            # invisible word joiner after each ":", where GFM would autolink)
+            page.wait_for_function(
+                "t => document.querySelector('[data-testid=\"stMain\"]').textContent.replaceAll('\u2060', '').includes(t)",
+                arg="![x](https://evil.example/r.png) [Log in](https://evil.example/login)", timeout=30_000)
+        for frame in page.frames:
+            bad = frame.locator(f"a[href*='{MD_EVIL}'], img[src*='{MD_EVIL}']")
+            assert bad.count() == 0, (path, frame.url, [bad.nth(i).evaluate("e => e.parentElement.closest('[data-testid]').getAttribute('data-testid') + ' ' + e.parentElement.outerHTML.slice(0, 200)") for i in range(bad.count())])
+        assert main.locator(".katex, [data-testid='stMarkdownColoredText'], span[style*='color: red']").count() == 0, path
+        assert page.external_requests == [], (path, page.external_requests)

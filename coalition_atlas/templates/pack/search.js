@@ -287,5 +287,6 @@
     if (e.key === "Enter") { if (pending) { clearTimeout(pending); pending = null; } show(box.value); }
   });
   section.hidden = false;
-  root.setAttribute("data-ca-search", "ready");
+  // the index is built once the page is drawn, before the first query needs it
+  setTimeout(function () { if (!index) { index = build(); } root.setAttribute("data-ca-search", "ready"); }, 0);
 })();
