@@ -369,6 +369,8 @@ PRESENTER_CSS = """
 .st-key-ca_strip .stElementContainer:has(.js-plotly-plot) { zoom: var(--ca-zoom); flex: none !important;
   width: calc(100% / var(--ca-zoom)) !important; height: calc(100% / var(--ca-zoom)) !important; overflow: visible !important; }
 .st-key-ca_strip .stElementContainer:has(.js-plotly-plot) * { overflow: visible !important; }
+/* the zoomed drawing overflows its box to the right: the box starts at the column's left, in Arabic too */
+.st-key-ca_strip [data-testid="stColumn"]:has(.js-plotly-plot) > [data-testid="stVerticalBlock"] { direction: ltr; }
 .st-key-ca_bar { align-items: center; }
 .st-key-ca_nav { direction: ltr; align-items: center; }  /* ← previous, → next: in Arabic too */
 .st-key-ca_bar button { min-height: 2.5rem; border: 2px solid #000; color: #000; font-size: 1.05rem; }
