@@ -78,8 +78,27 @@ def navigation():
     return page
 
 
+# Until some run calls st.navigation, a fresh Streamlit process runs in its "pages/ folder" mode:
+# each file of pages/ on its own (or dashboard.py as one of them), and widget ids include the
+# file that drew them. The run that first calls st.navigation ends that mode for the process,
+# so the next run drew the sidebar under another id and the first filter a viewer set after a
+# restart was lost. The process's first run therefore calls st.navigation (public; it ends the
+# mode) and starts again, before it draws or says anything.
+_navigation_mode = False
+
+
+def _enter_navigation_mode() -> None:
+    global _navigation_mode
+    if _navigation_mode:
+        return
+    _navigation_mode = True
+    st.navigation(navigation_pages("ar"), position="hidden")
+    st.rerun()
+
+
 def _set_up(*, entry: bool, name: str | None):
     st.set_page_config(**PAGE_CONFIG)
+    _enter_navigation_mode()
     record = load_record()
     link = _links.mount(["", *(name for name, _ in PAGES)])  # the app's own links, in session
     nav = st.sidebar.container()  # first in the sidebar; filled once the language is known
