@@ -427,7 +427,7 @@ def test_a_repeat_visit_loads_no_static_asset_again(cluster, chromium):
     page.external_requests = []
     try:
         load_dashboard(page, cluster.url + "/")
-        outlines = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+        outlines = page.frame_locator('iframe[src*="streamlit_folium"]').locator(
             ".leaflet-container[data-ca-outlines='drawn']")
         outlines.wait_for(timeout=LOAD_TIMEOUT_MS)  # the outlines fetched (a cancelled fetch is not cached)
         node = node_cookie(page.context)
