@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'  # by src: the app titles the frame for screen readers
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from coalition_atlas.i18n import t
 from coalition_atlas.load import load_atlas
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="streamlit_folium"]'  # by src: the app titles the frame for screen readers
 PAGES = {"overview": "", "timeline": "timeline", "map": "map", "sources": "sources", "presenter": "presenter"}
 
 # An isolated mark of the timeline (no other mark within 16 px), its event id and centre.
