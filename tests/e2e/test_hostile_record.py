@@ -146,7 +146,13 @@ def test_markdown_payloads_show_literally_and_load_nothing(page, markdown_server
                 "t => document.querySelector('[data-testid=\"stMain\"]').textContent.replaceAll('\u2060', '').includes(t)",
                 arg="![x](https://evil.example/r.png) [Log in](https://evil.example/login)", timeout=30_000)
         for frame in page.frames:
-            bad = frame.locator(f"a[href*='{MD_EVIL}'], img[src*='{MD_EVIL}']")
-            assert bad.count() == 0, (path, frame.url, [bad.nth(i).evaluate("e => e.parentElement.closest('[data-testid]').getAttribute('data-testid') + ' ' + e.parentElement.outerHTML.slice(0, 200)") for i in range(bad.count())])
+            # a link or image that goes *to* the outside host (our own links may carry the
+            # search text, payload included, url-encoded in their query string: that is text)
+            bad = frame.evaluate(
+                """evil => [...document.querySelectorAll('a[href], img[src], image, [srcset]')]
+                     .map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('srcset') || '')
+                     .filter(u => { try { return new URL(u, document.baseURI).hostname.endsWith(evil); }
+                                    catch (err) { return u.includes(evil); } })""", MD_EVIL)
+            assert bad == [], (path, frame.url, bad)
         assert main.locator(".katex, [data-testid='stMarkdownColoredText'], span[style*='color: red']").count() == 0, path
         assert page.external_requests == [], (path, page.external_requests)
